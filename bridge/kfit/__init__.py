@@ -1,0 +1,25 @@
+"""kfit: Keras training with the semantics R users know.
+
+`fit()`, the legacy `fit_generator()` and `TrainingHistory`. Importing kfit
+does not import TensorFlow; training does.
+"""
+
+from kfit.errors import (
+    KfitArgumentError,
+    KfitDataError,
+    KfitDeprecationWarning,
+    KfitError,
+    KfitTrainingError,
+    KfitTypeError,
+    KfitValueError,
+    KfitWarning,
+)
+from kfit.fit import fit, fit_generator
+from kfit.history import TrainingHistory
+
+__all__ = [
+    "KfitArgumentError", "KfitDataError", "KfitDeprecationWarning", "KfitError",
+    "KfitTrainingError", "KfitTypeError", "KfitValueError", "KfitWarning",
+    "TrainingHistory", "fit", "fit_generator",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,163 @@
+"""Argument rules of `fit()` and `fit_generator()`, decided once, here.
+
+Each function takes what the user passed (from Python, or from R through
+reticulate, where whole numbers arrive as floats) and returns the value in
+the form Keras wants, or raises a `KfitArgumentError` naming the argument.
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kfit import environment
+from kfit.errors import KfitTypeError, KfitValueError
+
+AUTO = "auto"
+
+
+def is_whole_number(value: Any) -> bool:
+    """True for ints and integral floats (R's 10 arrives as 10.0), not bools."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    return float(value).is_integer()
+
+
+def whole_number(name: str, value: Any, *, minimum: int | None = None,
+                 hint: str | None = None) -> int:
+    """`value` as an int, or an error naming argument `name`."""
+    if not is_whole_number(value):
+        raise KfitTypeError(name, "must be a whole number.", value, hint)
+    number = int(value)
+    if minimum is not None and number < minimum:
+        raise KfitValueError(name, f"must be >= {minimum}.", value, hint)
+    return number
+
+
+def optional_whole_number(name: str, value: Any, *, minimum: int = 1) -> int | None:
+    """Like `whole_number`, but None passes through."""
+    return None if value is None else whole_number(name, value, minimum=minimum)
+
+
+def check_known_arguments(function: str, extra: Mapping[str, Any],
+                          known: Iterable[str]) -> None:
+    """Reject unknown keyword arguments, suggesting the closest known one."""
+    if not extra:
+        return
+    name = next(iter(extra))
+    close = difflib.get_close_matches(name, list(known), n=1)
+    hint = (f"did you mean `{close[0]}`?" if close
+            else f"see help({function}) for the arguments it takes.")
+    raise KfitTypeError(name, f"is not an argument of `{function}()`.",
+                        extra[name], hint)
+
+
+@dataclass(frozen=True)
+class EpochRange:
+    """The epochs a run trains, 1-based and inclusive: first..last."""
+
+    first: int
+    last: int
+
+    @property
+    def keras_initial_epoch(self) -> int:
+        return self.first - 1
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+
+def resolve_epochs(epochs: Any, initial_epoch: Any, *, zero_based: bool = False
+                   ) -> EpochRange:
+    """Resolve `epochs` (the final epoch) and `initial_epoch`.
+
+    Args:
+        epochs: the number of the last epoch to train.
+        initial_epoch: 1-based first epoch (0 is taken as 1, as keras3
+            does); with `zero_based=True` the legacy `fit_generator` meaning:
+            the number of epochs already done, so training starts at
+            `initial_epoch + 1`.
+        zero_based: use the legacy meaning of `initial_epoch`.
+    """
+    last = whole_number("epochs", epochs, minimum=1,
+                        hint="`epochs` is the number of the last epoch to train.")
+    start = whole_number("initial_epoch", initial_epoch, minimum=0,
+                         hint="epochs are numbered from 1.")
+    first = start + 1 if zero_based else max(start, 1)
+    if first > last:
+        detail = (f"trains epochs {first}..{last}: nothing to train"
+                  if zero_based else "must not be greater than `epochs`.")
+        hint = ("`epochs` is the final epoch, not a count: to train 5 more "
+                f"epochs after epoch {first - 1}, use epochs = {first + 4}.")
+        problem = f"({start}) {detail}" if zero_based else detail
+        raise KfitValueError("initial_epoch", problem, start, hint)
+    return EpochRange(first, last)
+
+
+def resolve_verbose(verbose: Any) -> int:
+    """0, 1 or 2; "auto" is 1, or 2 under knitr or a distributed server."""
+    if isinstance(verbose, str):
+        if verbose != AUTO:
+            raise KfitValueError("verbose", 'must be 0, 1, 2 or "auto".', verbose)
+        if environment.in_distributed_worker() or environment.in_knitr():
+            return 2
+        return 1
+    if not is_whole_number(verbose) or int(verbose) not in (0, 1, 2):
+        raise KfitValueError("verbose", 'must be 0, 1, 2 or "auto".', verbose,
+                             "0 = silent, 1 = progress bar, 2 = one line per epoch.")
+    return int(verbose)
+
+
+def resolve_view_metrics(view_metrics: Any, *, verbose: int, epochs: EpochRange
+                         ) -> bool:
+    """True/False; "auto" is on only in RStudio with a viewer, for >1 epoch."""
+    if isinstance(view_metrics, str):
+        if view_metrics != AUTO:
+            raise KfitValueError("view_metrics", 'must be TRUE, FALSE or "auto".',
+                                 view_metrics)
+        return (epochs.count > 1 and verbose > 0 and environment.in_rstudio()
+                and environment.has_viewer())
+    if isinstance(view_metrics, bool):
+        return view_metrics
+    if is_whole_number(view_metrics) and int(view_metrics) in (0, 1):
+        return bool(view_metrics)
+    raise KfitTypeError("view_metrics", 'must be TRUE, FALSE or "auto".',
+                        view_metrics)
+
+
+def check_batch_size(name: str, value: Any) -> int | None:
+    """None or a positive whole number."""
+    return optional_whole_number(name, value, minimum=1)
+
+
+def check_validation_split(value: Any) -> float:
+    """A fraction in [0, 1)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise KfitTypeError("validation_split", "must be a number in [0, 1).", value)
+    split = float(value)
+    if not 0.0 <= split < 1.0:
+        raise KfitValueError(
+            "validation_split", "must be in [0, 1).", value,
+            "it is the fraction of rows (the last ones) held out for validation, "
+            "e.g. 0.2.")
+    return split
+
+
+def resolve_validation_freq(value: Any) -> int | list[int]:
+    """An integer N (validate every N epochs) or a list of 1-based epochs."""
+    if is_whole_number(value):
+        return whole_number("validation_freq", value, minimum=1)
+    if isinstance(value, Sequence) and not isinstance(value, str) or (
+            hasattr(value, "tolist") and not isinstance(value, str)):
+        items = value.tolist() if hasattr(value, "tolist") else list(value)
+        items = items if isinstance(items, list) else [items]
+        if items and all(is_whole_number(v) and v >= 1 for v in items):
+            return sorted({int(v) for v in items})
+    raise KfitValueError(
+        "validation_freq",
+        "must be a positive whole number or a sequence of epoch numbers.", value,
+        "e.g. 2 validates every 2nd epoch; c(1, 5, 10) after those epochs.")

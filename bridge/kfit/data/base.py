@@ -1,0 +1,68 @@
+"""What every data source hands to the trainer: a `Feed` for `model.fit`.
+
+Separation of concerns (as in Keras' epoch iterator): a source owns its
+x / y / weights and how batches are made; the `Feed` says what Keras gets;
+the trainer owns epochs, callbacks and threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from kfit.class_weight import ClassWeight
+from kfit.data.stream import BatchStream
+
+
+@dataclass
+class FeedOptions:
+    """How a source should feed one role (training or validation)."""
+
+    role: str  # "training" | "validation"
+    argument: str  # "x" | "validation_data" | "generator"
+    batch_size: int | None = None
+    steps: int | None = None
+    shuffle: bool = False
+    class_weight: ClassWeight | None = None
+    max_queue_size: int = 10
+    workers: int = 1
+    first_epoch: int = 1
+
+
+@dataclass
+class Feed:
+    """Arguments for `model.fit` (training) or its validation arguments."""
+
+    x: Any
+    y: Any = None
+    sample_weight: Any = None
+    batch_size: int | None = None
+    steps: int | None = None
+    shuffle: bool = False
+    class_weight: ClassWeight | None = None  # only for Keras-native datasets
+    stream: BatchStream | None = None
+    producers: list[Any] = field(default_factory=list)
+    samples: int | None = None
+    closers: list[Any] = field(default_factory=list)  # called after the run
+
+
+class Producer(Protocol):
+    """Fills a stream: on the main thread (`produce_one`) or in threads."""
+
+    stream: BatchStream
+    on_main_thread: bool
+
+    def start(self) -> None: ...
+
+    def produce_one(self) -> bool: ...
+
+    def stop(self) -> None: ...
+
+
+class Source(Protocol):
+    """A kind of input (arrays, generator, dataset, R function)."""
+
+    kind: str
+    levels: list[str] | None
+
+    def feed(self, options: FeedOptions, wake: Any = None) -> Feed: ...

@@ -1,0 +1,144 @@
+"""Drives a source's `pull` into a `BatchStream`.
+
+`pull()` returns one raw batch, or `END` when the data has ended. The
+producer checks each batch (the first one before training: peek, then
+restore), adds class weights, notes the epoch/step of every batch, and turns
+an exception into a `Failure` placed where it happened in the stream, so the
+batches before it are still trained.
+
+It runs either on the main thread, one batch per call of `produce_one()`
+from the pump (R generators: R is single-threaded), or on one background
+thread (Python sources).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from kfit.class_weight import ClassWeight
+from kfit.data.batch import Batch, check_like, normalize_batch
+from kfit.data.stream import END, BatchStream, Failure, Position
+from kfit.errors import KfitDataError
+
+
+class SourceError(KfitDataError):
+    """A generator failed or returned a bad batch, at a known epoch/step."""
+
+    def __init__(self, message: str, epoch: int | None, step: int | None) -> None:
+        super().__init__(message)
+        self.epoch = epoch
+        self.step = step
+
+
+class StreamProducer:
+    """Produces batches from `pull` into `stream`.
+
+    Args:
+        pull: returns the next raw batch, or `END`.
+        stream: where batches go.
+        label: names the source in messages, e.g. "The R generator `x`".
+        position: epoch/step bookkeeping.
+        class_weight: normalised class weights, applied to every batch.
+        on_main_thread: produce from the pump (R) instead of a thread.
+        normalize: raw batch -> checked batch (default `normalize_batch`).
+    """
+
+    def __init__(self, pull: Callable[[], Any], stream: BatchStream, *, label: str,
+                 position: Position, class_weight: ClassWeight | None = None,
+                 on_main_thread: bool = False,
+                 normalize: Callable[..., Batch] | None = None) -> None:
+        self.pull = pull
+        self.stream = stream
+        self.label = label
+        self.position = position
+        self.class_weight = class_weight
+        self.on_main_thread = on_main_thread
+        self._normalize = normalize or normalize_batch
+        self.finished = False
+        self.first: Batch | None = None
+        self._ends_in_a_row = 0
+        self._thread: threading.Thread | None = None
+
+    # -- before training -----------------------------------------------------
+    def peek_first(self) -> Batch:
+        """Pull and check the first batch now; it is restored into the stream.
+
+        Raises:
+            SourceError: the source failed, yielded nothing or a bad batch.
+        """
+        item = self._make_item()
+        if isinstance(item, Failure):
+            raise item.error
+        if item is END:
+            raise SourceError(f"{self.label} yielded no batch: it must yield at "
+                              "least one.", self.position.epoch, 1)
+        self.stream.put(item)
+        return item
+
+    # -- during training -----------------------------------------------------
+    def start(self) -> None:
+        if not self.on_main_thread:
+            self._thread = threading.Thread(target=self._run, daemon=True,
+                                            name=f"kfit-{self.stream.role}-producer")
+            self._thread.start()
+
+    def produce_one(self) -> bool:
+        """Main-thread mode: make one item if there is room. True if made."""
+        if self.finished or self.stream.closed or not self.stream.has_room():
+            return False
+        self.stream.put(self._make_item())
+        return True
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stream.close()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self.finished and not self.stream.closed:
+            if not self.stream.put(self._make_item()):
+                return
+
+    # -- one item ------------------------------------------------------------
+    def _make_item(self) -> Any:
+        pos = self.position
+        where = f"epoch {pos.epoch}, step {pos.step}"
+        try:
+            raw = self.pull()
+        except KfitDataError as error:  # the source returned something unusable
+            self.finished = True
+            return Failure(SourceError(f"{self.label} {error} (at {where}).",
+                                       pos.epoch, pos.step), pos.epoch, pos.step)
+        except Exception as error:  # the user's generator failed
+            self.finished = True
+            message = f"{self.label} failed at {where}: {_message(error)}"
+            failure = SourceError(message, pos.epoch, pos.step)
+            failure.__cause__ = error
+            return Failure(failure, pos.epoch, pos.step)
+        if raw is END:
+            self._ends_in_a_row += 1
+            pos.end_of_data()
+            if self.stream.continuous or self._ends_in_a_row > 1:
+                self.finished = True
+            return END
+        self._ends_in_a_row = 0
+        try:
+            batch = self._normalize(raw, class_weight=self.class_weight)
+            if self.first is None:
+                self.first = batch
+            else:
+                check_like(batch, self.first)
+        except KfitDataError as error:
+            self.finished = True
+            return Failure(SourceError(f"{self.label} {error} (at {where}).",
+                                       pos.epoch, pos.step), pos.epoch, pos.step)
+        pos.advance()
+        return batch
+
+
+def _message(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -1,0 +1,154 @@
+"""A bounded stream of batches from producers to Keras.
+
+Producers (the main-thread pump for R generators, background threads for
+Python sources) put batches, end-of-data markers and failures into a
+bounded queue; Keras reads it through a `tf.data.Dataset.from_generator`
+without autotuned prefetch (see DESIGN.md). The stream also tracks the
+epoch and step of each produced batch, so errors can say where they
+happened.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kfit.data.batch import Batch
+
+_POLL_SECONDS = 0.05
+
+
+class _End:
+    def __repr__(self) -> str:
+        return "END"
+
+
+END = _End()
+
+
+@dataclass
+class Failure:
+    """An error raised while producing the batch at (epoch, step)."""
+
+    error: BaseException
+    epoch: int | None
+    step: int | None
+
+
+class StreamCancelled(Exception):
+    """The stream was closed while Keras was still reading it."""
+
+
+class Position:
+    """Epoch and step (1-based) of the next batch a producer makes."""
+
+    def __init__(self, first_epoch: int, steps_per_epoch: int | None) -> None:
+        self.epoch = first_epoch
+        self.step = 1
+        self.steps_per_epoch = steps_per_epoch
+
+    def advance(self) -> None:
+        self.step += 1
+        if self.steps_per_epoch and self.step > self.steps_per_epoch:
+            self.epoch, self.step = self.epoch + 1, 1
+
+    def end_of_data(self) -> None:
+        if not self.steps_per_epoch:
+            self.epoch, self.step = self.epoch + 1, 1
+
+
+class BatchStream:
+    """Bounded queue of batches, read by Keras through tf.data.
+
+    Args:
+        role: "training" or "validation" (for messages).
+        max_queue_size: batches produced ahead at most.
+        continuous: True when Keras reads it with a step count
+            (steps_per_epoch/validation_steps): one reader across epochs,
+            end-of-data means the data ran out. False: every epoch reads
+            until an end-of-data marker.
+        on_take: called (from the reader's thread) after each item taken, to
+            wake a producer waiting for room.
+    """
+
+    def __init__(self, role: str, max_queue_size: int, *, continuous: bool,
+                 on_take: Callable[[], None] | None = None) -> None:
+        self.role = role
+        self.continuous = continuous
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, max_queue_size))
+        self._on_take = on_take
+        self._closed = threading.Event()
+        self.ran_dry = False  # an end-of-data marker reached the reader
+        self.failure: Failure | None = None
+        self.signature: Any = None
+
+    # -- producer side -------------------------------------------------------
+    def has_room(self) -> bool:
+        return not self._queue.full()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    def put(self, item: Batch | _End | Failure) -> bool:
+        """Put an item, waiting for room; False if the stream was closed."""
+        while not self._closed.is_set():
+            try:
+                self._queue.put(item, timeout=_POLL_SECONDS)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def close(self) -> None:
+        """Stop producers and readers; what is queued is dropped."""
+        self._closed.set()
+
+    # -- reader side ---------------------------------------------------------
+    def peek(self) -> Any:
+        """Wait until an item is queued and return it without taking it."""
+        while True:
+            with self._queue.mutex:
+                if self._queue.queue:
+                    return self._queue.queue[0]
+            if self._closed.is_set():
+                raise StreamCancelled(self.role)
+            with self._queue.not_empty:
+                self._queue.not_empty.wait(_POLL_SECONDS)
+
+    def take(self) -> Any:
+        while True:
+            if self._closed.is_set():
+                raise StreamCancelled(self.role)
+            try:
+                item = self._queue.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                continue
+            if self._on_take is not None:
+                self._on_take()
+            return item
+
+    def _read(self) -> Any:
+        """The generator tf.data calls: one pass, up to an end-of-data marker."""
+        while True:
+            try:
+                item = self.take()
+            except StreamCancelled:
+                return
+            if item is END:
+                self.ran_dry = True
+                return
+            if isinstance(item, Failure):
+                self.failure = item
+                raise item.error
+            yield item
+
+    def dataset(self, signature: Any) -> Any:
+        """A tf.data.Dataset reading this stream (no prefetch)."""
+        import tensorflow as tf
+
+        self.signature = signature
+        return tf.data.Dataset.from_generator(self._read, output_signature=signature)

@@ -1,0 +1,242 @@
+"""`fit()` and the legacy `fit_generator()`: R semantics over Keras' fit."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from kfit import arguments as args
+from kfit.class_weight import normalize_class_weight
+from kfit.errors import KfitDeprecationWarning, KfitTypeError, KfitValueError, KfitWarning
+from kfit.history import TrainingHistory
+
+FIT_ARGUMENTS = (
+    "model", "x", "y", "batch_size", "epochs", "callbacks", "validation_split",
+    "validation_data", "shuffle", "class_weight", "sample_weight", "initial_epoch",
+    "steps_per_epoch", "validation_steps", "validation_batch_size",
+    "validation_freq", "verbose", "view_metrics")
+
+
+def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
+        epochs: Any = 1, callbacks: Sequence[Any] | None = None,
+        validation_split: Any = 0.0, validation_data: Any = None,
+        shuffle: bool = True, class_weight: Any = None, sample_weight: Any = None,
+        initial_epoch: Any = 1, steps_per_epoch: Any = None,
+        validation_steps: Any = None, validation_batch_size: Any = None,
+        validation_freq: Any = 1, verbose: Any = "auto", view_metrics: Any = "auto",
+        **unknown: Any) -> TrainingHistory:
+    """Train `model` with the semantics R users know from keras3.
+
+    Args:
+        model: a compiled Keras 3 model.
+        x: inputs: arrays (numpy, tensors, R arrays; a list/dict for several
+            inputs), a Python generator or iterator, a `keras.utils.PyDataset`,
+            a `tf.data.Dataset`, or an R function returning batches.
+        y: targets, for array inputs only.
+        batch_size: rows per batch for arrays (default 32).
+        epochs: the number of the LAST epoch to train (1-based).
+        callbacks: Keras callbacks (they see Keras' 0-based epoch index).
+        validation_split: fraction in [0, 1) of the last rows (taken before
+            shuffling) held out for validation; arrays only.
+        validation_data: `(x, y)`, `(x, y, sample_weight)`, or a generator /
+            dataset / R function; overrides `validation_split`.
+        shuffle: shuffle the rows of array inputs each epoch.
+        class_weight: {0-based class index: weight}; string keys of digits
+            (an R named list) and, for factor targets, level names work too;
+            a sequence of weights maps to classes 0..k-1. Works for
+            generators too; multiplies `sample_weight` when both are given.
+        sample_weight: per-sample (1-D) or per-timestep (2-D) weights.
+        initial_epoch: the 1-based first epoch (0 is taken as 1).
+        steps_per_epoch: batches per epoch (default: all the data / until a
+            generator ends).
+        validation_steps: batches per validation (default: all of it).
+        validation_batch_size: rows per validation batch (arrays).
+        validation_freq: validate every N epochs, or after the listed epochs.
+        verbose: 0, 1, 2 or "auto" (1; 2 under knitr or with TF_CONFIG set).
+        view_metrics: True, False or "auto" (RStudio viewer, > 1 epoch).
+
+    Returns:
+        A `TrainingHistory` whose epochs are the real epoch numbers.
+
+    Raises:
+        KfitValueError, KfitTypeError: bad arguments (nothing is trained).
+        KfitTrainingError: a generator or callback failed during training;
+            its `history` holds the epochs that finished.
+    """
+    args.check_known_arguments("fit", unknown, FIT_ARGUMENTS)
+    return _fit(model, x, y, batch_size=batch_size, epochs=epochs,
+                callbacks=callbacks, validation_split=validation_split,
+                validation_data=validation_data, shuffle=shuffle,
+                class_weight=class_weight, sample_weight=sample_weight,
+                initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+                validation_steps=validation_steps,
+                validation_batch_size=validation_batch_size,
+                validation_freq=validation_freq, verbose=verbose,
+                view_metrics=view_metrics, max_queue_size=10, workers=None,
+                legacy_epochs=False)
+
+
+GENERATOR_ARGUMENTS = (
+    "model", "generator", "steps_per_epoch", "epochs", "verbose", "callbacks",
+    "view_metrics", "validation_data", "validation_steps", "class_weight",
+    "max_queue_size", "workers", "initial_epoch")
+
+
+def fit_generator(model: Any, generator: Any, steps_per_epoch: Any = None,
+                  epochs: Any = 1, verbose: Any = 1,
+                  callbacks: Sequence[Any] | None = None, view_metrics: Any = "auto",
+                  validation_data: Any = None, validation_steps: Any = None,
+                  class_weight: Any = None, max_queue_size: Any = 10,
+                  workers: Any = 1, initial_epoch: Any = 0,
+                  **unknown: Any) -> TrainingHistory:
+    """Deprecated: train on batches from a generator (keras 2.x R API).
+
+    Runs the same loop as `fit()`. `initial_epoch` keeps its legacy, 0-based
+    meaning: `epochs=10, initial_epoch=5` trains epochs 6..10.
+
+    Args:
+        generator: an R function, Python generator/iterator, PyDataset or
+            tf.data.Dataset yielding (inputs, targets[, sample_weights]).
+        steps_per_epoch: batches per epoch (required).
+        max_queue_size: batches made ahead of training.
+        workers: threads loading a PyDataset (a Python generator uses one
+            thread; an R generator runs on R's main thread).
+        Others: as in `fit()`.
+    """
+    warnings.warn(KfitDeprecationWarning(
+        "`fit_generator()` is deprecated: use `fit()`, which takes generators as "
+        "`x`. Note that `fit()`'s `initial_epoch` is 1-based."), stacklevel=2)
+    args.check_known_arguments("fit_generator", unknown, GENERATOR_ARGUMENTS)
+    if steps_per_epoch is None:
+        raise KfitValueError(
+            "steps_per_epoch", "is required by `fit_generator()`.", None,
+            "give the number of batches per epoch.", show_received=False)
+    return _fit(model, generator, None, batch_size=None, epochs=epochs,
+                callbacks=callbacks, validation_split=0.0,
+                validation_data=validation_data, shuffle=False,
+                class_weight=class_weight, sample_weight=None,
+                initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+                validation_steps=validation_steps, validation_batch_size=None,
+                validation_freq=1, verbose=verbose, view_metrics=view_metrics,
+                max_queue_size=max_queue_size, workers=workers,
+                legacy_epochs=True, x_argument="generator")
+
+
+def _check_compiled(model: Any) -> None:
+    import sys
+
+    keras = sys.modules.get("keras")
+    if keras is None or not isinstance(model, keras.Model):
+        raise KfitTypeError("model", "must be a Keras 3 model.",
+                            f"an object of type {type(model).__name__}",
+                            "build one with keras.Sequential() or keras.Model().")
+    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
+        raise KfitValueError(
+            "model", "must be compiled before training.", model.name,
+            "call model.compile(optimizer = ..., loss = ...) first.")
+
+
+def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
+         callbacks: Sequence[Any] | None, validation_split: Any,
+         validation_data: Any, shuffle: Any, class_weight: Any, sample_weight: Any,
+         initial_epoch: Any, steps_per_epoch: Any, validation_steps: Any,
+         validation_batch_size: Any, validation_freq: Any, verbose: Any,
+         view_metrics: Any, max_queue_size: Any, workers: Any,
+         legacy_epochs: bool, x_argument: str = "x") -> TrainingHistory:
+    from kfit import data
+    from kfit.pump import Pump
+    from kfit.training import Run, train
+
+    _check_compiled(model)
+    epoch_range = args.resolve_epochs(epochs, initial_epoch, zero_based=legacy_epochs)
+    batch_size = args.check_batch_size("batch_size", batch_size)
+    validation_batch_size = args.check_batch_size("validation_batch_size",
+                                                  validation_batch_size)
+    steps_per_epoch = args.optional_whole_number("steps_per_epoch", steps_per_epoch)
+    validation_steps = args.optional_whole_number("validation_steps", validation_steps)
+    max_queue_size = args.whole_number("max_queue_size", max_queue_size, minimum=1)
+    workers_given = workers is not None
+    workers = args.whole_number("workers", 1 if workers is None else workers, minimum=1)
+    split = args.check_validation_split(validation_split)
+    freq = args.resolve_validation_freq(validation_freq)
+    resolved_verbose = args.resolve_verbose(verbose)
+    show_view = args.resolve_view_metrics(view_metrics, verbose=resolved_verbose,
+                                          epochs=epoch_range)
+    if not isinstance(shuffle, bool) and not args.is_whole_number(shuffle):
+        raise KfitTypeError("shuffle", "must be TRUE or FALSE.", shuffle)
+    callbacks = _check_callbacks(callbacks)
+
+    source = data.get_source(x, y, sample_weight, argument=x_argument)
+    weights = normalize_class_weight(class_weight, source.levels)
+    if split and source.kind != "arrays":
+        raise KfitValueError(
+            "validation_split", f"only works with arrays, not a {source.kind}.",
+            split, "pass `validation_data` instead.")
+    if batch_size is not None and source.kind != "arrays":
+        raise KfitValueError(
+            "batch_size", f"cannot be used when `{x_argument}` is a {source.kind}.",
+            batch_size, "the generator or dataset decides the batch size.")
+    val_source = None
+    if validation_data is not None:
+        val_source = data.get_validation_source(validation_data)
+    elif split:
+        source, val_source = source.split(split)
+    if workers_given and workers > 1 and source.kind == "R generator":
+        warnings.warn(KfitWarning(
+            f"workers = {workers}: R generators run on R's main thread (R is "
+            f"single-threaded); up to max_queue_size = {max_queue_size} batches "
+            "are made ahead while Keras trains."), stacklevel=3)
+
+    pump = Pump()
+    if workers_given is False and source.kind == "PyDataset":
+        workers = max(1, int(getattr(x, "workers", 1) or 1))
+    options = data.FeedOptions(
+        role="training", argument=x_argument, batch_size=batch_size,
+        steps=steps_per_epoch, shuffle=bool(shuffle), class_weight=weights,
+        max_queue_size=max_queue_size, workers=workers,
+        first_epoch=epoch_range.first)
+    history = TrainingHistory(_params(resolved_verbose, epoch_range, show_view))
+    train_feed = source.feed(options, wake=pump.wake)
+    val_feed = None
+    if val_source is not None:
+        val_feed = val_source.feed(data.FeedOptions(
+            role="validation", argument="validation_data",
+            batch_size=validation_batch_size or batch_size, steps=validation_steps,
+            max_queue_size=max_queue_size, workers=workers,
+            first_epoch=epoch_range.first), wake=pump.wake)
+        history.params["validation_samples"] = val_feed.samples
+    history.params["steps"] = _steps(train_feed)
+    history.params["samples"] = train_feed.samples
+    history.params["batch_size"] = train_feed.batch_size
+    run = Run(model=model, train=train_feed, validation=val_feed, epochs=epoch_range,
+              verbose=resolved_verbose, validation_freq=freq, callbacks=callbacks,
+              history=history, pump=pump)
+    return train(run)
+
+
+def _params(verbose: int, epochs: args.EpochRange, view: bool) -> dict[str, Any]:
+    return {"verbose": verbose, "epochs": epochs.last,
+            "initial_epoch": epochs.first, "steps": None, "view_metrics": view}
+
+
+def _steps(feed: Any) -> int | None:
+    if feed.steps is not None:
+        return int(feed.steps)
+    if feed.samples is not None and feed.batch_size:
+        return -(-feed.samples // feed.batch_size)
+    return None
+
+
+def _check_callbacks(callbacks: Any) -> list[Any]:
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)):
+        callbacks = [callbacks]
+    import keras
+
+    for callback in callbacks:
+        if not isinstance(callback, keras.callbacks.Callback):
+            raise KfitTypeError("callbacks", "must be Keras callbacks.",
+                                callback, "e.g. keras.callbacks.EarlyStopping().")
+    return list(callbacks)

@@ -1,0 +1,90 @@
+"""The one guarded entry point into R (over rpy2), and rpy2 start-up.
+
+Rules (see DESIGN.md): R runs on the main thread only; no rpy2 object may
+reach another thread; importing rpy2 inside an R-hosted Python must not take
+Ctrl-C away from R.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from kfit.errors import KfitError
+
+
+class RThreadError(KfitError, RuntimeError):
+    """R was called from a thread other than the main thread."""
+
+
+_rpy2_ready = False
+
+
+def on_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def check_main_thread(what: str = "R") -> None:
+    """Raise `RThreadError` unless called on the main thread."""
+    if not on_main_thread():
+        raise RThreadError(
+            f"{what} was called from thread {threading.current_thread().name!r}; "
+            "R may only be called from the main thread. This is a bug in kfit "
+            "or in code that hands R objects to another thread.")
+
+
+def call_r(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call an R function (or any callable that enters R) on the main thread."""
+    check_main_thread()
+    return function(*args, **kwargs)
+
+
+def robjects() -> Any:
+    """`rpy2.robjects`, imported on the main thread without losing Ctrl-C."""
+    global _rpy2_ready
+    if not _rpy2_ready:
+        check_main_thread("rpy2 start-up")
+        with _keep_sigint():
+            import rpy2.robjects  # noqa: F401
+        _rpy2_ready = True
+    import rpy2.robjects as ro
+
+    return ro
+
+
+def get_option(name: str) -> Any:
+    """The R option `name` as a Python scalar, None when unset."""
+    ro = robjects()
+    value = call_r(ro.r["getOption"], name)
+    if value is ro.NULL or len(value) == 0:
+        return None
+    if ro.rinterface.isinstance(value, ro.rinterface.SexpClosure) if hasattr(
+            ro.rinterface, "isinstance") else callable(value):
+        return value
+    first = value[0]
+    return None if first is ro.NA_Logical else first
+
+
+class _keep_sigint:
+    """Save the SIGINT handler (C level and Python level) and restore it.
+
+    rpy2's import installs its own handler; inside an R session that would
+    leave Ctrl-C unable to interrupt R code.
+    """
+
+    _SIGACTION_SIZE = 256  # larger than glibc's struct sigaction (152 bytes)
+
+    def __enter__(self) -> None:
+        self._python = signal.getsignal(signal.SIGINT)
+        self._libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        self._saved = ctypes.create_string_buffer(self._SIGACTION_SIZE)
+        self._libc.sigaction(signal.SIGINT, None, self._saved)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._python is not None:
+            signal.signal(signal.SIGINT, self._python)
+        self._libc.sigaction(signal.SIGINT, self._saved, None)
