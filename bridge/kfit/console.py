@@ -57,7 +57,7 @@ def _r_writer(to_stderr: bool) -> tuple[Callable[[str], Any], Callable[[], Any]]
 
     ro = robjects()
     cat = ro.baseenv["cat"]
-    flush = ro.baseenv["flush.console"]
+    flush = ro.r["flush.console"]
     target = ro.baseenv["stderr"]() if to_stderr else ro.baseenv["stdout"]()
     return (lambda text: call_r(cat, text, file=target, sep=""),
             lambda: call_r(flush))

@@ -107,6 +107,9 @@ def train(run: Run) -> TrainingHistory:
         for stream in streams:
             stream.close()
 
+    for callback in run.callbacks:
+        if hasattr(callback, "attach_pump"):
+            callback.attach_pump(run.pump)
     for producer in producers:
         if producer.on_main_thread:
             run.pump.add_producer(producer)
@@ -124,7 +127,8 @@ def train(run: Run) -> TrainingHistory:
     finally:
         for producer in producers:
             producer.stop()
-        worker.join()
+        if worker.ident is not None:
+            worker.join()
         for feed in (run.train, run.validation):
             for close in feed.closers if feed else ():
                 close()

@@ -7,11 +7,14 @@ Ctrl-C away from R.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import logging
 import signal
 import threading
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from kfit.errors import KfitError
@@ -48,7 +51,10 @@ def robjects() -> Any:
     global _rpy2_ready
     if not _rpy2_ready:
         check_main_thread("rpy2 start-up")
-        with _keep_sigint():
+        with _keep_sigint(), warnings.catch_warnings(), _quiet("rpy2"):
+            # Inside an R session rpy2 says "R was initialized outside of rpy2":
+            # that is the expected case here.
+            warnings.simplefilter("ignore", UserWarning)
             import rpy2.robjects  # noqa: F401
         _rpy2_ready = True
     import rpy2.robjects as ro
@@ -67,6 +73,17 @@ def get_option(name: str) -> Any:
         return value
     first = value[0]
     return None if first is ro.NA_Logical else first
+
+
+@contextlib.contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class _keep_sigint:

@@ -7,8 +7,9 @@
 - `metrics.js`: the same data wrapped in a `kfitReceive(...)` call, for pages
   opened from `file://`, where browsers forbid `fetch()`.
 
-Both data files are rewritten after every epoch, atomically (temporary file,
-then `os.replace`), so a page never reads half a file. Values keep full
+Both data files are rewritten after every epoch by a writer thread (see
+`files.py`), atomically, so a page never reads half a file and the training
+thread never waits on the disk; `end()` writes synchronously. Values keep full
 precision; metrics missing at an epoch are `null`, never zero. The page polls
 until the status is `"done"`, then stops. `serve()` adds a local http server
 (127.0.0.1, free port, daemon thread) for RStudio's viewer.
@@ -26,33 +27,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kfit.errors import KfitValueError
+from kfit.viewer.files import DataFiles, atomic_write
 from kfit.viewer.page import render_page
 from kfit.viewer.server import RunServer
 from kfit.viewer.table import MetricsTable
 
 PAGE_FILE = "index.html"
-JSON_FILE = "metrics.json"
-SCRIPT_FILE = "metrics.js"
 PAYLOAD_VERSION = 1
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Replaces `path` by `data` so that readers see the old or the new file.
-
-    On Windows `os.replace` fails while another process holds the target
-    open; such a reader is done within milliseconds, so retry briefly.
-    """
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-    for attempt in range(20):
-        try:
-            os.replace(tmp, path)
-            return
-        except PermissionError:
-            if attempt == 19:
-                raise
-            time.sleep(0.005)
 
 
 class MetricsView:
@@ -102,17 +83,16 @@ class MetricsView:
         self._started: float | None = None
         self._elapsed: float | None = None
         self._seq = 0
-        self._live: tuple[bytes, bytes] = (b"", b"")
         self._server: RunServer | None = None
-        with self._lock:
-            self._publish()
+        self._files = DataFiles(self._dir, self._render)
+        self._files.flush()
         page = render_page(
             title=self._title,
             live=True,
-            payload_json=self._live[0].decode("utf-8"),
+            payload_json=self._render()[1],
             poll_ms=self._poll_ms,
         )
-        _atomic_write(self._dir / PAGE_FILE, page.encode("utf-8"))
+        atomic_write(self._dir / PAGE_FILE, page.encode("utf-8"))
 
     # ---- training events --------------------------------------------------
 
@@ -152,10 +132,13 @@ class MetricsView:
             self._message = None
             self._started = time.monotonic()
             self._elapsed = 0.0
-            self._publish()
+            self._changed()
 
     def add_epoch(self, epoch: int, logs: Mapping[str, float]) -> None:
-        """Records one finished epoch and updates the page's data files.
+        """Records one finished epoch; the page's data files follow at once.
+
+        The files are written by a background thread, so this costs
+        microseconds however long the run is.
 
         Args:
             epoch: The real epoch number, 1-based (Keras' epoch index + 1).
@@ -173,7 +156,7 @@ class MetricsView:
                     f"first); its status is {self._status!r}."
                 )
             self._table.add(epoch, logs)
-            self._publish()
+            self._changed()
 
     def end(
         self, stopped_early: bool | None = None, *, message: str | None = None
@@ -203,7 +186,8 @@ class MetricsView:
             self._status = "done"
             self._stopped_early = bool(stopped_early)
             self._message = message
-            self._publish()
+            self._changed()
+        self._files.flush()
 
     # ---- state ------------------------------------------------------------
 
@@ -256,16 +240,20 @@ class MetricsView:
         )
         return f"{meta[:-1]},{self._table.json_fields()}}}"
 
-    def _publish(self) -> None:
-        """Writes the current state to memory and to the data files (locked)."""
+    def flush(self) -> None:
+        """Writes the data files now (they are otherwise written in the background)."""
+        self._files.flush()
+
+    def _changed(self) -> None:
+        """Notes a change and asks for the files to be written (lock held)."""
         self._seq += 1
         if self._started is not None and self._status == "running":
             self._elapsed = round(time.monotonic() - self._started, 3)
-        payload = self.payload_json().encode("utf-8")
-        script = b"kfitReceive(" + payload + b");\n"
-        self._live = (payload, script)
-        _atomic_write(self._dir / JSON_FILE, payload)
-        _atomic_write(self._dir / SCRIPT_FILE, script)
+        self._files.request()
+
+    def _render(self) -> tuple[int, str]:
+        with self._lock:
+            return self._seq, self.payload_json()
 
     # ---- showing it -------------------------------------------------------
 
@@ -277,7 +265,7 @@ class MetricsView:
         """
         with self._lock:
             if self._server is None:
-                self._server = RunServer(self._dir, self._live_file)
+                self._server = RunServer(self._dir, self._files.live)
             return self._server.base_url + PAGE_FILE
 
     def open_in_browser(self, *, serve: bool = True) -> str:
@@ -305,11 +293,15 @@ class MetricsView:
         return render_page(title=self._title, live=False, payload_json=payload)
 
     def close(self) -> None:
-        """Stops the local server, if any. The run folder stays."""
+        """Stops the local server, if any, and the writer thread.
+
+        The run folder stays, with the data files up to date.
+        """
         with self._lock:
             server, self._server = self._server, None
         if server is not None:
             server.close()
+        self._files.close()
 
     def __enter__(self) -> MetricsView:
         return self
@@ -319,7 +311,3 @@ class MetricsView:
 
     def __repr__(self) -> str:
         return f"<MetricsView {self._status} {str(self._dir)!r}>"
-
-    def _live_file(self, name: str) -> bytes | None:
-        payload, script = self._live
-        return payload if name == JSON_FILE else script if name == SCRIPT_FILE else None

@@ -1,0 +1,111 @@
+"""Entry points for the R package, called through reticulate.
+
+R hands its own objects (data, generators, R callbacks, argument values)
+over rpy2, through a stash in the R package's namespace; Python objects (the
+model, tf.data datasets, Keras callbacks) come through reticulate. The
+history goes back as an R `keras_training_history` put into the stash;
+errors and warnings come back as plain records that R re-raises with cli.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from kfit.errors import KfitError
+from kfit.r import callback as r_callback
+from kfit.r.arguments import r_value
+from kfit.r.session import call_r, robjects
+
+DATA_ARGUMENTS = {"x", "y", "sample_weight", "validation_data", "generator"}
+
+
+def _stash(name: str) -> Any:
+    return robjects().r(f"kfit:::{name}")
+
+
+def _history_to_r(history: Any) -> Any:
+    ro = robjects()
+    metrics = ro.ListVector({
+        name: ro.FloatVector([ro.NA_Real if v is None else v for v in values])
+        for name, values in history.metrics.items()})
+    params = ro.ListVector({
+        name: (ro.IntVector([value]) if isinstance(value, int)
+               and not isinstance(value, bool) else
+               ro.BoolVector([value]) if isinstance(value, bool) else
+               ro.StrVector([str(value)]))
+        for name, value in history.params.items() if value is not None})
+    return call_r(_stash("new_keras_training_history"), params, metrics)
+
+
+def _arguments(key: str) -> tuple[dict[str, Any], list[int]]:
+    ro = robjects()
+    r_args = call_r(_stash("stash_get"), key)
+    out: dict[str, Any] = {}
+    tokens: list[int] = []
+    for name, value in zip(r_args.names, r_args, strict=True):
+        if value is ro.NULL:
+            continue
+        if name in DATA_ARGUMENTS:
+            out[name] = value
+        elif name == "callbacks":
+            out[name] = []
+            for spec in value:
+                hooks = {hook: r_callback.register(fn)
+                         for hook, fn in zip(spec.names, spec, strict=True)
+                         if fn is not ro.NULL}
+                tokens += hooks.values()
+                out[name].append(r_callback.RCallback(hooks))
+        else:
+            out[name] = r_value(value)
+    return out, tokens
+
+
+def fit_from_r(model: Any, key: str, python_arguments: dict[str, Any],
+               legacy: bool = False) -> dict[str, Any]:
+    """Run `kfit.fit` (or `fit_generator` when `legacy`) for the R package.
+
+    Returns:
+        A record: `ok`, and on failure `error_class`, `message`, `argument`;
+        `warnings` (messages); the history is stored in the stash under
+        `key`.
+    """
+    import kfit
+
+    arguments, tokens = _arguments(key)
+    for name, value in (python_arguments or {}).items():
+        if name == "callbacks":
+            arguments.setdefault("callbacks", []).extend(value)
+        else:
+            arguments[name] = value
+    record: dict[str, Any] = {"ok": True, "warnings": []}
+    history = None
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                function = kfit.fit_generator if legacy else kfit.fit
+                history = function(model, **arguments)
+            except KfitError as error:
+                history = getattr(error, "history", None)
+                record.update(ok=False, error_class=type(error).__name__,
+                              message=str(error),
+                              argument=getattr(error, "argument", None))
+    finally:
+        r_callback.release(tokens)
+    record["warnings"] = _warning_records(caught)
+    if history is not None:
+        call_r(_stash("stash_set"), key, _history_to_r(history))
+    return record
+
+
+def _warning_records(caught: list[warnings.WarningMessage]) -> list[dict[str, str]]:
+    seen: set[str] = set()
+    out = []
+    for item in caught:
+        text = str(item.message)
+        if text in seen or issubclass(item.category, DeprecationWarning):
+            continue
+        seen.add(text)
+        out.append({"class": item.category.__name__, "message": text})
+    return out

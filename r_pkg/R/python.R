@@ -1,0 +1,53 @@
+# Finding Python and loading kfit's Python core lazily.
+
+core_env <- new.env(parent = emptyenv())
+
+#' Where kfit's Python lives
+#'
+#' kfit uses, in order: the option `kfit.python`, the environment variable
+#' `KFIT_PYTHON`, the Python recorded when the package was installed by the
+#' project's `make` (the project's `.venv`), and otherwise whatever Python
+#' reticulate would pick.
+#'
+#' @returns The path of the Python executable, or `NULL` to let reticulate
+#'   choose.
+#' @export
+#' @examples
+#' kfit_python()
+kfit_python <- function() {
+  python <- getOption("kfit.python", Sys.getenv("KFIT_PYTHON", unset = ""))
+  if (!nzchar(python)) {
+    recorded <- system.file("python-path", package = "kfit")
+    if (nzchar(recorded)) python <- readLines(recorded, n = 1L, warn = FALSE)
+  }
+  if (length(python) == 1L && nzchar(python)) python else NULL
+}
+
+.onLoad <- function(libname, pkgname) {
+  python <- kfit_python()
+  if (!is.null(python) && file.exists(python) && !reticulate::py_available()) {
+    reticulate::use_python(python, required = FALSE)
+  }
+  core_env$host <- reticulate::import("kfit.r.host", delay_load = TRUE)
+}
+
+# The Python core (kfit.r.host), with an error that says what to run.
+kfit_core <- function(call = rlang::caller_env()) {
+  if (!isTRUE(core_env$checked)) {
+    if (!reticulate::py_module_available("kfit.r.host")) {
+      python <- kfit_python()
+      found <- tryCatch(reticulate::py_config()$python, error = function(e) NA)
+      kfit_abort(
+        c(
+          "kfit's Python core is not available.",
+          x = "Python {.path {found}} cannot import {.pkg kfit}.",
+          i = "Run {.code make demo} in the kfit project to install it into its {.path .venv},",
+          i = "or point {.envvar KFIT_PYTHON} (or {.code options(kfit.python = ...)}) to a Python that has it{if (!is.null(python)) paste0(' (now: ', python, ')') else ''}."
+        ),
+        class = "kfit_python_missing", call = call
+      )
+    }
+    core_env$checked <- TRUE
+  }
+  core_env$host
+}
