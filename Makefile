@@ -17,7 +17,9 @@ APT_PACKAGES := r-base-core r-base-dev r-cran-reticulate r-cran-testthat \
 
 .PHONY: demo test bench setup lint pytest rtest rcheck clean
 
-setup: $(STAMPS)/apt $(STAMPS)/venv
+R_SOURCES := $(shell find r_pkg -type f -not -path '*/_snaps/*' 2>/dev/null)
+
+setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/rpkg
 
 # Debian packages (R first: rpy2 builds against the R it finds).
 $(STAMPS)/apt: Makefile
@@ -37,8 +39,15 @@ $(STAMPS)/venv: pyproject.toml $(STAMPS)/apt
 	$(PY) -m pip install -q --disable-pip-version-check -e ".[test]"
 	@touch $@
 
+# The R package, into the project-local library; it records the .venv Python.
+$(STAMPS)/rpkg: $(R_SOURCES) $(STAMPS)/venv
+	@mkdir -p $(RLIB)
+	R CMD INSTALL --no-test-load -l $(RLIB) r_pkg >/dev/null
+	@echo "$(CURDIR)/$(PY)" > $(RLIB)/kfit/python-path
+	@touch $@
+
 demo: setup
-	$(PY) -m kfit.demo
+	Rscript -e 'kfit::kfit_demo(png = "kfit-demo-history.png")'
 
 lint: setup
 	$(VENV)/bin/ruff check bridge tests bench
@@ -46,7 +55,17 @@ lint: setup
 pytest: setup
 	$(PY) -m pytest -q
 
-test: lint pytest
+rtest: setup
+	NOT_CRAN=true Rscript -e 'testthat::test_dir("r_pkg/tests/testthat", package = "kfit", load_package = "installed", stop_on_failure = TRUE)'
+
+# R CMD check of the built tarball: no ERROR and no WARNING allowed.
+rcheck: setup
+	@d=$$(mktemp -d) && cd $$d && R CMD build --no-build-vignettes $(CURDIR)/r_pkg >/dev/null && \
+	  NOT_CRAN=true _R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual --no-build-vignettes kfit_*.tar.gz; \
+	  status=$$?; grep -E "^(Status|\* checking .*(NOTE|WARNING|ERROR))" kfit.Rcheck/00check.log; \
+	  [ $$status -eq 0 ] && ! grep -qE "^Status: .*(ERROR|WARNING)" kfit.Rcheck/00check.log
+
+test: lint pytest rtest rcheck
 
 bench: setup
 	$(PY) bench/fit_arrays.py

@@ -91,8 +91,9 @@ def resolve_epochs(epochs: Any, initial_epoch: Any, *, zero_based: bool = False
     if first > last:
         detail = (f"trains epochs {first}..{last}: nothing to train"
                   if zero_based else "must not be greater than `epochs`.")
-        hint = ("`epochs` is the final epoch, not a count: to train 5 more "
-                f"epochs after epoch {first - 1}, use epochs = {first + 4}.")
+        hint = ("`epochs` is the number of the last epoch, not a count: "
+                f"initial_epoch = {start}, epochs = {first + 4} trains epochs "
+                f"{first} to {first + 4}.")
         problem = f"({start}) {detail}" if zero_based else detail
         raise KfitValueError("initial_epoch", problem, start, hint)
     return EpochRange(first, last)
@@ -151,7 +152,7 @@ def resolve_validation_freq(value: Any) -> int | list[int]:
     """An integer N (validate every N epochs) or a list of 1-based epochs."""
     if is_whole_number(value):
         return whole_number("validation_freq", value, minimum=1)
-    if isinstance(value, Sequence) and not isinstance(value, str) or (
+    if (isinstance(value, Sequence) and not isinstance(value, str)) or (
             hasattr(value, "tolist") and not isinstance(value, str)):
         items = value.tolist() if hasattr(value, "tolist") else list(value)
         items = items if isinstance(items, list) else [items]

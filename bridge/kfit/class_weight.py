@@ -135,6 +135,7 @@ def class_sample_weights(y: Any, class_weight: ClassWeight,
     if sample_weight is not None:
         extra = np.asarray(sample_weight, dtype=np.float32)
         if extra.ndim > weights.ndim:
-            weights = weights.reshape(weights.shape + (1,) * (extra.ndim - weights.ndim))
+            weights = weights.reshape(
+                weights.shape + (1,) * (extra.ndim - weights.ndim))
         weights = weights * extra
     return weights.astype(np.float32, copy=False)

@@ -26,10 +26,12 @@ class KfitArgumentError(KfitError):
         self.problem = problem
         self.hint = hint
         parts = [f"Argument `{argument}` {problem}"]
-        if show_received:
+        if isinstance(received, Described):
+            parts.append(f"Received: {received}")
+        elif show_received:
             parts.append(f"Received: {argument}={_short_repr(received)}")
         if hint:
-            parts.append(f"Hint: {hint}")
+            parts.append(f"Hint: {hint[0].upper()}{hint[1:]}")
         super().__init__("\n".join(parts))
 
 
@@ -39,6 +41,13 @@ class KfitValueError(KfitArgumentError, ValueError):
 
 class KfitTypeError(KfitArgumentError, TypeError):
     """An argument has a type kfit cannot use."""
+
+
+class RError(KfitError, RuntimeError):
+    """R code called by kfit (a generator, a callback) signalled an error."""
+
+    def __str__(self) -> str:
+        return f"R error: {super().__str__()}"
 
 
 class KfitDataError(KfitError, ValueError):
@@ -70,8 +79,17 @@ class KfitWarning(UserWarning):
     """Something the user should know about, training goes on."""
 
 
+class Described(str):
+    """A received value already described in words (shown without quotes)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def _short_repr(value: Any, limit: int = 120) -> str:
     """A one-line repr, shortened; arrays are shown by shape and dtype."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # R's 3 arrives as 3.0
     shape = getattr(value, "shape", None)
     dtype = getattr(value, "dtype", None)
     if shape is not None and dtype is not None:

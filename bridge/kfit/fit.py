@@ -8,7 +8,12 @@ from typing import Any
 
 from kfit import arguments as args
 from kfit.class_weight import normalize_class_weight
-from kfit.errors import KfitDeprecationWarning, KfitTypeError, KfitValueError, KfitWarning
+from kfit.errors import (
+    KfitDeprecationWarning,
+    KfitTypeError,
+    KfitValueError,
+    KfitWarning,
+)
 from kfit.history import TrainingHistory
 
 FIT_ARGUMENTS = (
@@ -131,7 +136,7 @@ def _check_compiled(model: Any) -> None:
         raise KfitTypeError("model", "must be a Keras 3 model.",
                             f"an object of type {type(model).__name__}",
                             "build one with keras.Sequential() or keras.Model().")
-    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
+    if not getattr(model, "compiled", False) or model.optimizer is None:
         raise KfitValueError(
             "model", "must be compiled before training.", model.name,
             "call model.compile(optimizer = ..., loss = ...) first.")

@@ -7,6 +7,7 @@ caller's Keras state is copied to the worker first.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
 import warnings
@@ -140,10 +141,8 @@ def train(run: Run) -> TrainingHistory:
 
 
 def _attach_history(error: BaseException, history: TrainingHistory) -> None:
-    try:
+    with contextlib.suppress(AttributeError):
         error.history = history  # type: ignore[attr-defined]
-    except AttributeError:
-        pass
 
 
 def _training_error(error: BaseException, streams: list[Any],

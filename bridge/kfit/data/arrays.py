@@ -15,7 +15,7 @@ import numpy as np
 from kfit.class_weight import class_sample_weights
 from kfit.data.base import Feed, FeedOptions
 from kfit.data.batch import leaves, map_leaves
-from kfit.errors import KfitTypeError, KfitValueError
+from kfit.errors import Described, KfitTypeError, KfitValueError
 
 
 def is_array_like(value: Any) -> bool:
@@ -29,7 +29,7 @@ def is_array_like(value: Any) -> bool:
 
 
 def _all_numbers(values: Any) -> bool:
-    return all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+    return all((isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
                or (isinstance(v, (list, tuple)) and _all_numbers(v)) for v in values)
 
 
@@ -81,7 +81,8 @@ class ArraySource:
                 c for c in counts if c[1] != counts[0][1])
             raise KfitValueError(
                 name_b, f"has {n_b} rows but `{name_a}` has {n_a}.",
-                f"{n_b} rows", "inputs, targets and weights need one row per sample.")
+                Described(f"`{name_b}` with {n_b} rows"),
+                "inputs, targets and weights need one row per sample.")
         if self.sample_weight is not None:
             sw = leaves(self.sample_weight)
             if len(sw) != 1 or np.ndim(sw[0]) not in (1, 2):

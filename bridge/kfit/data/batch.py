@@ -33,9 +33,8 @@ def describe(value: Any) -> str:
 
 def _to_array(leaf: Any, float_dtype: Any) -> np.ndarray:
     array = np.asarray(leaf)
-    if array.dtype.kind == "f" and array.dtype != float_dtype:
-        array = array.astype(float_dtype)
-    elif array.dtype.kind == "b":
+    kind = array.dtype.kind
+    if (kind == "f" and array.dtype != float_dtype) or kind == "b":
         array = array.astype(float_dtype)
     elif array.dtype.kind not in "fiu":
         raise KfitDataError(f"holds {describe(array)}; arrays must be numeric")

@@ -20,7 +20,7 @@ from typing import Any
 from kfit.class_weight import ClassWeight
 from kfit.data.batch import Batch, check_like, normalize_batch
 from kfit.data.stream import END, BatchStream, Failure, Position
-from kfit.errors import KfitDataError
+from kfit.errors import KfitDataError, RError
 
 
 class SourceError(KfitDataError):
@@ -141,4 +141,6 @@ class StreamProducer:
 
 def _message(error: BaseException) -> str:
     text = str(error).strip()
+    if isinstance(error, RError):
+        return text
     return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -34,5 +34,6 @@ class PythonGeneratorSource:
                 f"workers = {options.workers}: a Python generator yields one "
                 "batch at a time, so it runs on one background thread. Use a "
                 "keras.utils.PyDataset to load batches in parallel."), stacklevel=4)
-        return stream_feed(self.pull, options, label=f"The generator `{options.argument}`",
+        return stream_feed(self.pull, options,
+                           label=f"The generator `{options.argument}`",
                            on_main_thread=False, wake=wake)

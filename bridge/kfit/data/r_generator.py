@@ -15,7 +15,7 @@ from kfit.data.stream import END
 from kfit.data.streamed import stream_feed
 from kfit.errors import KfitDataError, KfitWarning
 from kfit.r.convert import is_r_object, r_to_numpy
-from kfit.r.session import call_r
+from kfit.r.session import call_r_function
 
 
 def is_r_function(value: Any) -> bool:
@@ -38,7 +38,7 @@ class RGeneratorSource:
     def pull(self) -> Any:
         import rpy2.rinterface as ri
 
-        value = call_r(self.function)
+        value = call_r_function(self.function)
         if value is ri.NULL or isinstance(value, ri.NULLType):
             return END
         if value.typeof != ri.RTYPES.VECSXP or "data.frame" in tuple(value.rclass):

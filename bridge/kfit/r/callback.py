@@ -14,7 +14,7 @@ from typing import Any
 
 import keras
 
-from kfit.r.session import call_r, check_main_thread
+from kfit.r.session import call_r_function, check_main_thread
 
 HOOKS = ("on_epoch_begin", "on_epoch_end", "on_batch_begin", "on_batch_end",
          "on_train_begin", "on_train_end")
@@ -63,7 +63,7 @@ def _call(token: int, number: int | None, logs: dict[str, Any] | None
     function = _functions[token]
     arguments = [_logs_to_r(logs)] if number is None else [
         ro.IntVector([number]), _logs_to_r(logs)]
-    value = call_r(function, *arguments)
+    value = call_r_function(function, *arguments)
     if value is ri.NULL or value.typeof != ri.RTYPES.VECSXP:
         return {}
     out = r_value(value)

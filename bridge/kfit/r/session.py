@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from kfit.errors import KfitError
+from kfit.errors import KfitError, RError
 
 
 class RThreadError(KfitError, RuntimeError):
@@ -44,6 +44,28 @@ def call_r(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call an R function (or any callable that enters R) on the main thread."""
     check_main_thread()
     return function(*args, **kwargs)
+
+
+_TRY_CALL = """function(f, ...) tryCatch(
+  list(TRUE, f(...)),
+  error = function(e) list(FALSE, conditionMessage(e)))"""
+_try_call: Any = None
+
+
+def call_r_function(function: Any, *args: Any) -> Any:
+    """Call a user's R function on the main thread; an R error becomes `RError`.
+
+    R's own error printing is avoided: the condition is caught in R.
+    """
+    global _try_call
+    check_main_thread()
+    ro = robjects()
+    if _try_call is None:
+        _try_call = ro.r(_TRY_CALL)
+    ok, value = _try_call(function, *args)
+    if not ok[0]:
+        raise RError(str(value[0]).strip())
+    return value
 
 
 def robjects() -> Any:
