@@ -9,6 +9,7 @@ STAMPS := .stamps
 export R_LIBS_USER := $(RLIB)
 export KFIT_PYTHON := $(CURDIR)/$(PY)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+export KFIT_REQUIRE_CORE := true
 
 APT_PACKAGES := r-base-core r-base-dev r-cran-reticulate r-cran-testthat \
   r-cran-ggplot2 r-cran-vdiffr r-cran-cli r-cran-rlang r-cran-withr \

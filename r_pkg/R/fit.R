@@ -46,7 +46,6 @@ generics::fit
 #' @param view_metrics Show a live chart of the metrics: `TRUE`, `FALSE` or
 #'   `"auto"` (in RStudio's viewer, for more than one epoch).
 #' @returns A [keras_training_history], invisibly.
-#' @export
 #' @examples
 #' \dontrun{
 #' keras <- reticulate::import("keras")
@@ -58,6 +57,8 @@ generics::fit
 #' history <- fit(model, as.matrix(iris[1:4]), iris$Species, epochs = 5)
 #' history
 #' }
+#' @method fit keras.src.models.model.Model
+#' @export
 fit.keras.src.models.model.Model <- function(
     object, x = NULL, y = NULL, ..., batch_size = NULL, epochs = 1L,
     callbacks = NULL, validation_split = 0, validation_data = NULL,

@@ -61,6 +61,11 @@ def _arguments(key: str) -> tuple[dict[str, Any], list[int]]:
     return out, tokens
 
 
+def prepare_r_session() -> None:
+    """Start rpy2 inside the running R session (once; keeps Ctrl-C)."""
+    robjects()
+
+
 def fit_from_r(model: Any, key: str, python_arguments: dict[str, Any],
                legacy: bool = False) -> dict[str, Any]:
     """Run `kfit.fit` (or `fit_generator` when `legacy`) for the R package.
