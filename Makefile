@@ -20,7 +20,9 @@ APT_PACKAGES := r-base-core r-base-dev r-cran-reticulate r-cran-testthat \
 
 R_SOURCES := $(shell find r_pkg -type f -not -path '*/_snaps/*' 2>/dev/null)
 
-setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/rpkg
+VIEWER := bridge/kfit/viewer
+
+setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/viewer $(STAMPS)/rpkg
 
 # Debian packages (R first: rpy2 builds against the R it finds).
 $(STAMPS)/apt: Makefile
@@ -38,6 +40,12 @@ $(STAMPS)/apt: Makefile
 $(STAMPS)/venv: pyproject.toml $(STAMPS)/apt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -e ".[test]"
+	@touch $@
+
+# The chart library of the live metrics view, from npm, copied into the package.
+$(STAMPS)/viewer: $(VIEWER)/package.json $(VIEWER)/package-lock.json $(VIEWER)/vendor.js $(STAMPS)/apt
+	npm --prefix $(VIEWER) ci --no-audit --no-fund --loglevel=error
+	npm --prefix $(VIEWER) run vendor --silent
 	@touch $@
 
 # The R package, into the project-local library; it records the .venv Python.
