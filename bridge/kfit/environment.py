@@ -35,9 +35,22 @@ def in_knitr() -> bool:
     return bool(r_option("knitr.in.progress"))
 
 
+def getenv(name: str) -> str:
+    """An environment variable, as R sees it when R is running.
+
+    Python copies the environment when it starts; R's `Sys.setenv()` later
+    changes the process environment that only R (and C) then read.
+    """
+    if r_is_running():
+        from kfit.r.session import call_r, robjects
+
+        return str(call_r(robjects().r["Sys.getenv"], name)[0])
+    return os.environ.get(name, "")
+
+
 def in_rstudio() -> bool:
     """True inside RStudio (it sets the environment variable RSTUDIO=1)."""
-    return os.environ.get("RSTUDIO") == "1"
+    return getenv("RSTUDIO") == "1"
 
 
 def has_viewer() -> bool:
@@ -47,7 +60,7 @@ def has_viewer() -> bool:
 
 def in_distributed_worker() -> bool:
     """True on a distributed training server (TF_CONFIG is set)."""
-    return bool(os.environ.get("TF_CONFIG"))
+    return bool(getenv("TF_CONFIG"))
 
 
 def r_hosts_python() -> bool:

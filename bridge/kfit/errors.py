@@ -94,6 +94,10 @@ def _short_repr(value: Any, limit: int = 120) -> str:
     dtype = getattr(value, "dtype", None)
     if shape is not None and dtype is not None:
         return f"<{type(value).__name__} shape={tuple(shape)} dtype={dtype}>"
+    if isinstance(value, (list, tuple)) and any(hasattr(v, "shape") for v in value):
+        inner = ", ".join(_short_repr(v, limit) for v in value)
+        text = f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+        return text if len(text) <= limit else text[: limit - 3] + "..."
     text = repr(value)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."

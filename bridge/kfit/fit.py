@@ -214,10 +214,30 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
     history.params["steps"] = _steps(train_feed)
     history.params["samples"] = train_feed.samples
     history.params["batch_size"] = train_feed.batch_size
+    view = None
+    if show_view:
+        view, view_callback = _live_view(epoch_range)
+        callbacks = [*callbacks, view_callback]
+        history.params["view_url"] = view.file_url
     run = Run(model=model, train=train_feed, validation=val_feed, epochs=epoch_range,
               verbose=resolved_verbose, validation_freq=freq, callbacks=callbacks,
               history=history, pump=pump)
-    return train(run)
+    try:
+        return train(run)
+    finally:
+        if view is not None:
+            view.end(message=None if view.status == "done" else "interrupted")
+
+
+def _live_view(epochs: args.EpochRange) -> tuple[Any, Any]:
+    """A live metrics view for this run, opened where the user sees it."""
+    from kfit.viewer import MetricsView, make_view_callback
+    from kfit.viewer.display import run_dir_for_host, show
+
+    view = MetricsView(run_dir_for_host(), title="kfit training")
+    callback = make_view_callback(view, epochs.keras_initial_epoch, epochs.last)
+    show(view)
+    return view, callback
 
 
 def _params(verbose: int, epochs: args.EpochRange, view: bool) -> dict[str, Any]:

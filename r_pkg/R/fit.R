@@ -165,6 +165,11 @@ run_core <- function(model, args, legacy, call = rlang::caller_env()) {
     kfit_warn("{w$message}", class = paste0("kfit_", snake_case(w$class)))
   }
   if (!isTRUE(record$ok)) abort_from_core(record, history, call)
+  if (isTRUE(history$params$view_metrics) && isTRUE(getOption("knitr.in.progress"))) {
+    # Nothing is live in a knitted document: leave the final chart there.
+    chart <- plot(history)
+    if (inherits(chart, "ggplot")) print(chart)
+  }
   history
 }
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from kfit.class_weight import class_sample_weights
 from kfit.data.base import Feed, FeedOptions
-from kfit.data.batch import leaves, map_leaves
+from kfit.data.batch import is_number_list, leaves, map_leaves
 from kfit.errors import Described, KfitTypeError, KfitValueError
 
 
@@ -24,18 +24,13 @@ def is_array_like(value: Any) -> bool:
         return bool(value) and all(is_array_like(v) for v in value.values())
     if isinstance(value, (list, tuple)):
         return bool(value) and (all(is_array_like(v) for v in value)
-                                or _all_numbers(value))
+                                or is_number_list(value))
     return hasattr(value, "shape") and hasattr(value, "dtype")
-
-
-def _all_numbers(values: Any) -> bool:
-    return all((isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
-               or (isinstance(v, (list, tuple)) and _all_numbers(v)) for v in values)
 
 
 def as_arrays(value: Any) -> Any:
     """Lists of plain numbers become numpy arrays; arrays stay as they are."""
-    if isinstance(value, (list, tuple)) and _all_numbers(value):
+    if is_number_list(value):
         return np.asarray(value)
     return map_leaves(value, lambda leaf: leaf if hasattr(leaf, "shape")
                       else np.asarray(leaf))

@@ -45,7 +45,7 @@ def map_leaves(structure: Any, function: Any) -> Any:
     """Apply `function` to every array in an array / list / dict structure."""
     if isinstance(structure, Mapping):
         return {k: map_leaves(v, function) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)) and not _is_number_list(structure):
+    if isinstance(structure, (list, tuple)) and not is_number_list(structure):
         return type(structure)(map_leaves(v, function) for v in structure)
     return function(structure)
 
@@ -56,9 +56,12 @@ def leaves(structure: Any) -> list[Any]:
     return out
 
 
-def _is_number_list(value: Any) -> bool:
-    return bool(value) and all(isinstance(v, (int, float, np.number))
-                               and not isinstance(v, bool) for v in value)
+def is_number_list(value: Any) -> bool:
+    """True for a (nested) list of plain numbers: one array, not a structure."""
+    return isinstance(value, (list, tuple)) and bool(value) and all(
+        is_number_list(v) if isinstance(v, (list, tuple))
+        else isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+        for v in value)
 
 
 def normalize_batch(raw: Any, *, class_weight: ClassWeight | None = None,

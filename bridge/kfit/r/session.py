@@ -85,16 +85,17 @@ def robjects() -> Any:
 
 
 def get_option(name: str) -> Any:
-    """The R option `name` as a Python scalar, None when unset."""
+    """The R option `name`: a Python scalar, an R function, or None when unset."""
     ro = robjects()
+    import rpy2.rinterface as ri
+
     value = call_r(ro.r["getOption"], name)
-    if value is ro.NULL or len(value) == 0:
+    if value is ri.NULL or isinstance(value, ri.NULLType):
         return None
-    if ro.rinterface.isinstance(value, ro.rinterface.SexpClosure) if hasattr(
-            ro.rinterface, "isinstance") else callable(value):
-        return value
+    if isinstance(value, ri.SexpClosure) or len(value) == 0:
+        return value if isinstance(value, ri.SexpClosure) else None
     first = value[0]
-    return None if first is ro.NA_Logical else first
+    return None if first is ri.NA_Logical or first is ri.NA_Character else first
 
 
 @contextlib.contextmanager
