@@ -1,0 +1,236 @@
+"""TrainingHistory (plain data on real epoch numbers) and R number formatting.
+
+`format_r_number` is checked against R itself: Rscript formats the same
+numbers, one `format(x, digits = d)` per number, and every cell must match.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from kfit.history import TrainingHistory
+from kfit.rformat import format_r_number
+
+HEADER = "\nFinal epoch (plot to see history):\n"
+
+
+def history_of(*epochs: tuple[int, dict], **params) -> TrainingHistory:
+    history = TrainingHistory(params or None)
+    for number, logs in epochs:
+        history.record(number, logs)
+    return history
+
+
+# ---- recording --------------------------------------------------------------
+
+
+def test_record_keeps_real_epoch_numbers_and_aligns_metrics():
+    history = history_of((6, {"loss": 0.5, "accuracy": 0.7}),
+                         (7, {"loss": 0.4, "accuracy": 0.8}))
+    assert history.epochs == [6, 7]
+    assert history.metrics == {"loss": [0.5, 0.4], "accuracy": [0.7, 0.8]}
+    assert len(history) == 2
+
+
+def test_metric_first_logged_late_is_padded_with_none():
+    history = history_of((1, {"loss": 0.9}), (2, {"loss": 0.8, "val_loss": 1.0}),
+                         (3, {"loss": 0.7}), (4, {"loss": 0.6, "val_loss": 0.5}))
+    assert history.metrics == {"loss": [0.9, 0.8, 0.7, 0.6],
+                               "val_loss": [None, 1.0, None, 0.5]}
+    assert all(len(series) == len(history.epochs)
+               for series in history.metrics.values())
+
+
+def test_record_with_no_logs_adds_an_epoch_of_missing_values():
+    history = history_of((1, {"loss": 0.9}), (2, None))
+    assert history.epochs == [1, 2]
+    assert history.metrics == {"loss": [0.9, None]}
+
+
+def test_record_converts_numpy_and_tensor_like_values_to_floats():
+    class TensorLike:
+        def __float__(self):
+            raise TypeError("no float")
+
+        def numpy(self):
+            return np.float32(0.25)
+
+    history = history_of((1, {"a": np.float32(0.5), "b": np.float64(2.0),
+                              "c": TensorLike(), "d": 3, "e": None}))
+    assert history.metrics == {"a": [0.5], "b": [2.0], "c": [0.25], "d": [3.0],
+                               "e": [None]}
+    assert all(type(v[0]) is float for k, v in history.metrics.items() if k != "e")
+
+
+def test_params_are_copied_into_a_plain_dict():
+    params = {"verbose": 1, "epochs": 10, "initial_epoch": 6, "steps": 7}
+    history = TrainingHistory(params)
+    params["epochs"] = 99
+    assert history.params == {"verbose": 1, "epochs": 10, "initial_epoch": 6,
+                              "steps": 7}
+    assert TrainingHistory().params == {}
+
+
+def test_last_values_skip_missing_values():
+    history = history_of((1, {"loss": 0.9, "val_loss": 1.5}), (2, {"loss": 0.8}),
+                         (3, {"loss": 0.7}))
+    assert history.last_values() == {"loss": 0.7, "val_loss": 1.5}
+
+
+def test_to_dict_is_plain_data_detached_from_the_history():
+    history = history_of((2, {"loss": 0.5}), (3, {"loss": 0.25, "val_loss": 0.3}),
+                         epochs=3, initial_epoch=2)
+    data = history.to_dict()
+    assert data == {"params": {"epochs": 3, "initial_epoch": 2}, "epochs": [2, 3],
+                    "metrics": {"loss": [0.5, 0.25], "val_loss": [None, 0.3]}}
+    data["metrics"]["loss"].append(1.0)
+    data["epochs"].append(4)
+    assert history.metrics["loss"] == [0.5, 0.25] and history.epochs == [2, 3]
+
+
+def test_repr_names_the_epoch_span_and_metrics():
+    history = history_of((6, {"loss": 0.5, "val_loss": 0.6}), (7, {"loss": 0.4}))
+    assert repr(history) == "<TrainingHistory epochs 6..7, metrics: loss, val_loss>"
+    assert repr(TrainingHistory()) == "<TrainingHistory no epochs, metrics: >"
+
+
+# ---- as_data_frame ----------------------------------------------------------
+
+
+def test_as_data_frame_is_metric_major_in_logged_order():
+    history = history_of(
+        (3, {"loss": 0.9, "accuracy": 0.5, "val_loss": 1.1, "val_accuracy": 0.4}),
+        (4, {"loss": 0.8, "accuracy": 0.6}),
+        (5, {"loss": 0.7, "accuracy": 0.7, "val_loss": 0.95, "val_accuracy": 0.45}))
+    frame = history.as_data_frame()
+    assert frame == {
+        "epoch": [3, 4, 5] * 4,
+        "value": [0.9, 0.8, 0.7, 0.5, 0.6, 0.7, 1.1, None, 0.95, 0.4, None, 0.45],
+        "metric": ["loss"] * 3 + ["accuracy"] * 3 + ["loss"] * 3 + ["accuracy"] * 3,
+        "data": ["training"] * 6 + ["validation"] * 6,
+    }
+
+
+def test_as_data_frame_columns_have_equal_lengths_and_r_names():
+    history = history_of((1, {"loss": 1.0}), (2, {"loss": 0.5, "val_mae": 0.1}))
+    frame = history.as_data_frame()
+    assert list(frame) == ["epoch", "value", "metric", "data"]
+    assert {len(column) for column in frame.values()} == {4}
+    assert frame["metric"] == ["loss", "loss", "mae", "mae"]
+    assert frame["data"] == ["training", "training", "validation", "validation"]
+    assert frame["value"] == [1.0, 0.5, None, 0.1]
+
+
+def test_as_data_frame_of_an_empty_history_has_four_empty_columns():
+    assert TrainingHistory().as_data_frame() == {"epoch": [], "value": [],
+                                                 "metric": [], "data": []}
+
+
+# ---- printing ---------------------------------------------------------------
+
+
+def test_str_is_r_print_format_with_right_aligned_names():
+    history = history_of((1, {"loss": 0.3, "val_loss": 0.4}),
+                         (2, {"loss": 0.2512, "val_loss": 0.3012}))
+    assert str(history) == HEADER + "    loss: 0.2512\nval_loss: 0.3012"
+
+
+def test_str_rounds_to_four_significant_digits_like_r():
+    history = history_of((1, {"loss": 3.6e-05, "accuracy": 1.2499,
+                              "mae": 1234567.0, "val_loss": np.float32(0.45)}))
+    assert str(history) == (HEADER + "    loss: 3.6e-05\naccuracy: 1.25\n"
+                            "     mae: 1234567\nval_loss: 0.45")
+
+
+def test_str_shows_the_last_validation_value_when_the_last_epoch_had_none():
+    history = history_of((1, {"loss": 0.9, "val_loss": 1.23456}),
+                         (2, {"loss": 0.8}), (3, {"loss": 0.71}))
+    assert str(history) == HEADER + "    loss: 0.71\nval_loss: 1.235"
+
+
+def test_str_of_a_metric_never_computed_is_na():
+    history = history_of((1, {"loss": 0.5, "val_loss": None}))
+    assert str(history) == HEADER + "    loss: 0.5\nval_loss: NA"
+
+
+def test_str_of_an_empty_history():
+    assert str(TrainingHistory({"epochs": 5})) == HEADER + "(no epochs completed)"
+
+
+def test_str_of_epochs_without_metrics_is_like_an_empty_history():
+    assert str(history_of((1, {}))) == HEADER + "(no epochs completed)"
+
+
+def test_str_of_nan_and_inf_losses():
+    history = history_of((1, {"loss": math.nan, "val_loss": math.inf}))
+    assert str(history) == HEADER + "    loss: NaN\nval_loss: Inf"
+
+
+# ---- format_r_number --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (0.2512, "0.2512"), (0.3012, "0.3012"), (3.6e-05, "3.6e-05"), (1.2499, "1.25"),
+    (1234567, "1234567"), (123456789, "123456789"), (1e5, "1e+05"),
+    (123456, "123456"), (100, "100"), (0.1 + 0.2, "0.3"), (-0.5, "-0.5"),
+    (1 / 3, "0.3333"), (9.99995, "10"), (0.0001, "1e-04"), (0.001234, "0.001234"),
+    (1e-300, "1e-300"), (1e100, "1e+100"), (-1234567, "-1234567"),
+    (float(np.float32(0.4125)), "0.4125"), (0, "0"), (-0.0, "0"), (7, "7"),
+    (None, "NA"), (math.nan, "NaN"), (math.inf, "Inf"), (-math.inf, "-Inf")])
+def test_format_r_number_known_values(value, expected):
+    assert format_r_number(value) == expected
+
+
+def r_format(values: list[float | None], digits: int) -> list[str]:
+    """R's `format(v, digits = digits)` for each value, by Rscript."""
+    rscript = shutil.which("Rscript")
+    assert rscript, "Rscript is needed to compare with R"
+    script = (
+        "x <- as.numeric(readLines(file('stdin')))\n"
+        f"cat(vapply(x, function(v) format(v, digits = {digits}), ''), sep = '\\n')")
+    text = "\n".join("NA" if v is None else
+                     "NaN" if math.isnan(v) else
+                     ("Inf" if v > 0 else "-Inf") if math.isinf(v) else repr(v)
+                     for v in values)
+    out = subprocess.run([rscript, "--vanilla", "-e", script], input=text + "\n",
+                         capture_output=True, text=True, check=True, timeout=60)
+    lines = out.stdout.splitlines()
+    assert len(lines) == len(values), out.stdout
+    return lines
+
+
+def numbers_to_compare() -> list[float | None]:
+    rng = np.random.default_rng(20)
+    values: list[float | None] = [
+        0.2512, 0.3012, 3.6e-05, 1.2499, 1234567.0, 1e5, 123456.0, 123456789.0,
+        0.1 + 0.2, -0.5, 1.5, 100.0, 0.36, 1.102, 9.9995, 0.99995, 0.00012345,
+        1e-300, 1e100, 12345.5, 0.15, 2.675, 1.0005, 99999.0, 999999.0, 0.0001,
+        5e-05, 1e15, 1.23456e10, 1 / 3, 2 / 3, 1.2345e-5, -2.5e-7, 0.0, 1.0,
+        None, math.nan, math.inf, -math.inf]
+    # Rounding boundaries: 5 significant digits ending in 5, at many scales.
+    for exponent in range(-7, 9):
+        for k in rng.integers(1000, 9999, 12):
+            values.append(float(f"{k}5e{exponent - 4}"))
+        values += [float(f"9.9995e{exponent}"), float(f"9.99949e{exponent}"),
+                   float(f"1.00005e{exponent}")]
+    # Metrics as Keras reports them: float32 values carried in doubles.
+    values += [float(v) for v in rng.uniform(0, 1, 150).astype(np.float32)]
+    values += [float(v) for v in rng.uniform(0, 5, 50).astype(np.float32)]
+    # Any magnitude, either sign.
+    values += [float(v) for v in 10 ** rng.uniform(-9, 9, 200)
+               * rng.choice([-1.0, 1.0], 200)]
+    return values
+
+
+@pytest.mark.parametrize("digits", [4, 3, 7])
+def test_format_r_number_matches_r_cell_by_cell(digits):
+    values = numbers_to_compare()
+    expected = r_format(values, digits)
+    got = [format_r_number(v, digits) for v in values]
+    mismatches = [(v, r, k) for v, r, k in zip(values, expected, got, strict=True)
+                  if r != k]
+    assert mismatches == [], f"(value, R, kfit): {mismatches[:10]}"
