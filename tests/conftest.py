@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 
+from pathlib import Path
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The R package is installed into the project-local library by `make`.
+os.environ.setdefault("R_LIBS_USER", str(Path(__file__).parents[1] / ".Rlib"))
 
 import numpy as np
 import pytest
