@@ -19,8 +19,9 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras
-import kfit
 import numpy as np
+
+import kfit
 
 ROWS, FEATURES = 20_000, 32
 EPOCHS, BATCH = 3, 128

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from kfit.viewer import MetricsView
 
 METRICS = ["loss", "accuracy", "mae", "val_loss", "val_accuracy", "val_mae"]

@@ -11,6 +11,7 @@ import sys
 
 import numpy as np
 import pytest
+
 from kfit import arguments as args
 from kfit import environment
 from kfit.arguments import EpochRange

@@ -13,9 +13,10 @@ import threading
 import webbrowser
 
 import keras
-import kfit
 import numpy as np
 import pytest
+
+import kfit
 from kfit.errors import KfitArgumentError, KfitError, KfitTypeError, KfitValueError
 from kfit.history import TrainingHistory
 from kfit.rformat import format_r_number

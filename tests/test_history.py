@@ -12,6 +12,7 @@ import subprocess
 
 import numpy as np
 import pytest
+
 from kfit.history import TrainingHistory
 from kfit.rformat import format_r_number
 

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
 from kfit.errors import KfitValueError
 from kfit.viewer import (
     MetricsView,
@@ -26,7 +28,6 @@ from kfit.viewer import (
 )
 from kfit.viewer import assets as viewer_assets
 from kfit.viewer.table import MetricsTable
-from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
