@@ -7,6 +7,7 @@ from typing import Any
 import keras
 
 from kfit.data.stream import END, BatchStream, Failure
+from kfit.errors import KfitDataError
 from kfit.history import TrainingHistory
 
 
@@ -33,7 +34,6 @@ class StreamGuard(keras.callbacks.Callback):
         self.last_epoch = last_epoch  # 1-based
         self.cancelled = False
         self.notes: list[str] = []
-        self._val_batches = 0
 
     def _check(self, stream: BatchStream | None) -> None:
         if self.cancelled:
@@ -47,17 +47,9 @@ class StreamGuard(keras.callbacks.Callback):
     def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
         self._check(self.train)
 
-    def on_test_begin(self, logs: Any = None) -> None:
-        self._val_batches = 0
-
     def on_test_batch_begin(self, batch: int, logs: Any = None) -> None:
-        self._val_batches += 1
         self._check(self.validation)
-
-    def on_test_end(self, logs: Any = None) -> None:
-        if self.validation is not None and self._val_batches == 0:
-            from kfit.errors import KfitDataError
-
+        if batch == 0 and self.validation is not None and self.validation.peek() is END:
             raise KfitDataError(
                 "The generator `validation_data` had no batch left for validation. "
                 "Hint: give `validation_steps`, or make the generator start over "

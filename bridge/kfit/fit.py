@@ -248,6 +248,8 @@ def _params(verbose: int, epochs: args.EpochRange, view: bool) -> dict[str, Any]
 def _steps(feed: Any) -> int | None:
     if feed.steps is not None:
         return int(feed.steps)
+    if feed.known_steps is not None:
+        return int(feed.known_steps)
     if feed.samples is not None and feed.batch_size:
         return -(-feed.samples // feed.batch_size)
     return None

@@ -155,7 +155,7 @@ def _training_error(error: BaseException, streams: list[Any],
     if isinstance(error, SourceError):
         wrapped = KfitTrainingError(str(error), history=history, epoch=error.epoch,
                                     step=error.step)
-        wrapped.__cause__ = error.__cause__ or error
+        wrapped.__cause__ = error.original or error
         return wrapped
     if isinstance(error, KfitError) and not isinstance(error, KfitTrainingError):
         wrapped = KfitTrainingError(str(error), history=history)

@@ -43,6 +43,7 @@ class Feed:
     stream: BatchStream | None = None
     producers: list[Any] = field(default_factory=list)
     samples: int | None = None
+    known_steps: int | None = None  # batches per epoch, when the source knows
     closers: list[Any] = field(default_factory=list)  # called after the run
 
 

@@ -64,6 +64,15 @@ def is_number_list(value: Any) -> bool:
         for v in value)
 
 
+def _lists_to_tuples(structure: Any) -> Any:
+    """tf.data takes tuples, not lists, for several inputs."""
+    if isinstance(structure, Mapping):
+        return {k: _lists_to_tuples(v) for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return tuple(_lists_to_tuples(v) for v in structure)
+    return structure
+
+
 def normalize_batch(raw: Any, *, class_weight: ClassWeight | None = None,
                     float_dtype: Any = np.float32) -> Batch:
     """Check a raw batch and return `(x, y, sample_weight)` (or shorter).
@@ -77,8 +86,8 @@ def normalize_batch(raw: Any, *, class_weight: ClassWeight | None = None,
             f"returned {describe(raw)}; a batch must be a list/tuple of 1, 2 or 3 "
             "items: (inputs), (inputs, targets) or (inputs, targets, "
             "sample_weights)")
-    items = [None if item is None else map_leaves(
-        item, lambda leaf: _to_array(leaf, float_dtype)) for item in raw]
+    items = [None if item is None else _lists_to_tuples(map_leaves(
+        item, lambda leaf: _to_array(leaf, float_dtype))) for item in raw]
     while items and items[-1] is None:
         items.pop()
     if not items or items[0] is None:

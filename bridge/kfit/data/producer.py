@@ -26,10 +26,13 @@ from kfit.errors import KfitDataError, RError
 class SourceError(KfitDataError):
     """A generator failed or returned a bad batch, at a known epoch/step."""
 
-    def __init__(self, message: str, epoch: int | None, step: int | None) -> None:
+    def __init__(self, message: str, epoch: int | None, step: int | None,
+                 original: BaseException | None = None) -> None:
         super().__init__(message)
         self.epoch = epoch
         self.step = step
+        # Kept apart from __cause__: Keras re-raises errors "from None".
+        self.original = original
 
 
 class StreamProducer:
@@ -74,7 +77,7 @@ class StreamProducer:
         if item is END:
             raise SourceError(f"{self.label} yielded no batch: it must yield at "
                               "least one.", self.position.epoch, 1)
-        self.stream.put(item)
+        self._put(item)
         return item
 
     # -- during training -----------------------------------------------------
@@ -88,8 +91,14 @@ class StreamProducer:
         """Main-thread mode: make one item if there is room. True if made."""
         if self.finished or self.stream.closed or not self.stream.has_room():
             return False
-        self.stream.put(self._make_item())
+        self._put(self._make_item())
         return True
+
+    def _put(self, item: Any) -> bool:
+        put = self.stream.put(item)
+        if self.finished:
+            self.stream.producer_done = True
+        return put
 
     def stop(self, timeout: float = 10.0) -> None:
         self.stream.close()
@@ -99,7 +108,7 @@ class StreamProducer:
 
     def _run(self) -> None:
         while not self.finished and not self.stream.closed:
-            if not self.stream.put(self._make_item()):
+            if not self._put(self._make_item()):
                 return
 
     # -- one item ------------------------------------------------------------
@@ -115,7 +124,7 @@ class StreamProducer:
         except Exception as error:  # the user's generator failed
             self.finished = True
             message = f"{self.label} failed at {where}: {_message(error)}"
-            failure = SourceError(message, pos.epoch, pos.step)
+            failure = SourceError(message, pos.epoch, pos.step, original=error)
             failure.__cause__ = error
             return Failure(failure, pos.epoch, pos.step)
         if raw is END:

@@ -82,6 +82,7 @@ class BatchStream:
         self._on_take = on_take
         self._closed = threading.Event()
         self.ran_dry = False  # an end-of-data marker reached the reader
+        self.producer_done = False  # nothing more will be put
         self.failure: Failure | None = None
         self.signature: Any = None
 
@@ -109,11 +110,16 @@ class BatchStream:
 
     # -- reader side ---------------------------------------------------------
     def peek(self) -> Any:
-        """Wait until an item is queued and return it without taking it."""
+        """Wait until an item is queued and return it without taking it.
+
+        Once the producer is done and the queue is empty, that is `END`.
+        """
         while True:
             with self._queue.mutex:
                 if self._queue.queue:
                     return self._queue.queue[0]
+                if self.producer_done:
+                    return END
             if self._closed.is_set():
                 raise StreamCancelled(self.role)
             with self._queue.not_empty:
@@ -123,6 +129,8 @@ class BatchStream:
         while True:
             if self._closed.is_set():
                 raise StreamCancelled(self.role)
+            if self.producer_done and self._queue.empty():
+                return END
             try:
                 item = self._queue.get(timeout=_POLL_SECONDS)
             except queue.Empty:
@@ -151,4 +159,10 @@ class BatchStream:
         import tensorflow as tf
 
         self.signature = signature
-        return tf.data.Dataset.from_generator(self._read, output_signature=signature)
+        dataset = tf.data.Dataset.from_generator(self._read, output_signature=signature)
+        options = tf.data.Options()
+        # No hidden read-ahead: a failure is raised exactly where it stands in
+        # the stream, after every batch before it was trained.
+        options.experimental_optimization.inject_prefetch = False
+        options.autotune.enabled = False
+        return dataset.with_options(options)

@@ -27,4 +27,6 @@ class TFDatasetSource:
         if class_weight:  # Keras wants every class 0..k-1 present
             class_weight = {i: class_weight.get(i, 1.0)
                             for i in range(max(class_weight) + 1)}
-        return Feed(self.dataset, steps=options.steps, class_weight=class_weight)
+        cardinality = int(self.dataset.cardinality())  # -1 infinite, -2 unknown
+        return Feed(self.dataset, steps=options.steps, class_weight=class_weight,
+                    known_steps=cardinality if cardinality >= 0 else None)
