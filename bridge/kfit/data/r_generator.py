@@ -14,7 +14,7 @@ from kfit.data.base import Feed, FeedOptions
 from kfit.data.stream import END
 from kfit.data.streamed import stream_feed
 from kfit.errors import KfitDataError, KfitWarning
-from kfit.r.convert import is_r_object, r_to_numpy
+from kfit.r.convert import class_attribute, is_r_object, r_to_numpy
 from kfit.r.session import call_r_function
 
 
@@ -41,7 +41,7 @@ class RGeneratorSource:
         value = call_r_function(self.function)
         if value is ri.NULL or isinstance(value, ri.NULLType):
             return END
-        if value.typeof != ri.RTYPES.VECSXP or "data.frame" in tuple(value.rclass):
+        if value.typeof != ri.RTYPES.VECSXP or "data.frame" in class_attribute(value):
             raise KfitDataError(
                 f"returned an R {'/'.join(value.rclass)}, not a list: it must "
                 "return list(inputs, targets) or list(inputs, targets, "

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from kfit.errors import KfitTypeError
+from kfit.errors import Described, KfitTypeError
 from kfit.r.session import check_main_thread
 
 NA_INTEGER = -2147483648
@@ -53,7 +53,7 @@ def r_to_numpy(value: Any, *, argument: str = "x", float_dtype: Any = np.float32
 
     if value is ri.NULL or isinstance(value, ri.NULLType):
         return Converted(None)
-    classes = tuple(value.rclass) if hasattr(value, "rclass") else ()
+    classes = class_attribute(value)
     if value.typeof == ri.RTYPES.VECSXP:
         if "data.frame" in classes:
             return _data_frame(value, argument, float_dtype)
@@ -64,9 +64,17 @@ def r_to_numpy(value: Any, *, argument: str = "x", float_dtype: Any = np.float32
         return _numeric(value, float_dtype)
     raise KfitTypeError(
         argument, "must be numeric (a vector, matrix, array, factor, data frame "
-        "or list of those).", f"an R {value.typeof.name} vector of class "
-        f"{'/'.join(classes) or '?'}",
+        "or list of those).", Described(f"an R {value.typeof.name} vector of class "
+        f"{'/'.join(tuple(value.rclass)) or '?'}"),
         "convert characters with as.factor() or as.numeric() first.")
+
+
+def class_attribute(value: Any) -> tuple[str, ...]:
+    """The explicit class attribute (fast: no call into R's class())."""
+    try:
+        return tuple(value.do_slot("class"))
+    except LookupError:
+        return ()
 
 
 def _view(value: Any) -> np.ndarray:
@@ -134,11 +142,11 @@ def _data_frame(value: Any, argument: str, float_dtype: Any) -> Converted:
 
     columns = []
     for name, column in zip(_names(value) or [], value, strict=False):
-        if column.typeof not in (ri.RTYPES.REALSXP, ri.RTYPES.INTSXP,
-                                 ri.RTYPES.LGLSXP) or "factor" in tuple(column.rclass):
+        numeric = (ri.RTYPES.REALSXP, ri.RTYPES.INTSXP, ri.RTYPES.LGLSXP)
+        if column.typeof not in numeric or "factor" in class_attribute(column):
             raise KfitTypeError(
                 argument, "is a data frame with a column that is not numeric.",
-                f"column {name!r} of class {'/'.join(column.rclass)}",
+                Described(f"column {name!r} of class {'/'.join(column.rclass)}"),
                 "use numeric columns, e.g. with data.matrix() or model.matrix().")
         columns.append(_numeric(column, float_dtype))
     matrix = np.column_stack([c.value.astype(float_dtype) for c in columns]) \

@@ -59,9 +59,11 @@ def call_r_function(function: Any, *args: Any) -> Any:
     """
     global _try_call
     check_main_thread()
-    ro = robjects()
     if _try_call is None:
-        _try_call = ro.r(_TRY_CALL)
+        robjects()
+        import rpy2.rinterface as ri
+
+        _try_call = ri.evalr(_TRY_CALL)  # rinterface level: no conversion cost
     ok, value = _try_call(function, *args)
     if not ok[0]:
         raise RError(str(value[0]).strip())
