@@ -79,6 +79,7 @@ test: lint pytest rtest rcheck
 bench: setup
 	$(PY) bench/fit_arrays.py
 	$(PY) bench/r_generator.py
+	$(PY) bench/view_metrics.py
 
 clean:
 	rm -rf $(STAMPS) $(VENV) $(RLIB)
