@@ -82,7 +82,7 @@ class Pump:
                 if not isinstance(error, Exception):
                     raise
 
-    def _fail_tasks(self, error: BaseException) -> None:
+    def _fail_tasks(self) -> None:
         while True:
             try:
                 _, future = self._tasks.get_nowait()
@@ -109,7 +109,7 @@ class Pump:
             self._stopped = error
             cancel()
             while worker.is_alive():
-                self._fail_tasks(error)
+                self._fail_tasks()
                 worker.join(_IDLE_SECONDS)
-            self._fail_tasks(error)
+            self._fail_tasks()
             raise

@@ -186,9 +186,16 @@ abort_from_core <- function(record, history, call) {
     x = if (length(received)) "Received: {received}",
     i = if (length(hint)) "{hint}"
   )
+  if (!isTRUE(record$kfit)) {
+    # An error from Keras or Python: its message, without the traceback,
+    # which stays available in the condition's `python_traceback` field.
+    bullets <- c(bullets, i = "Python error {.cls {record$error_class}}; the traceback is in {.code rlang::last_error()$python_traceback}.")
+  }
   kfit_abort(
     bullets,
-    class = paste0("kfit_", snake_case(record$error_class)),
-    argument = record$argument, history = history, call = call
+    class = c(paste0("kfit_", snake_case(record$error_class)),
+              if (!isTRUE(record$kfit)) "kfit_python_error"),
+    argument = record$argument, history = history,
+    python_traceback = record$traceback, call = call
   )
 }

@@ -9,6 +9,7 @@ errors and warnings come back as plain records that R re-raises with cli.
 
 from __future__ import annotations
 
+import traceback
 import warnings
 from typing import Any
 
@@ -91,11 +92,13 @@ def fit_from_r(model: Any, key: str, python_arguments: dict[str, Any],
             try:
                 function = kfit.fit_generator if legacy else kfit.fit
                 history = function(model, **arguments)
-            except KfitError as error:
+            except Exception as error:  # every error goes back to R as a record
                 history = getattr(error, "history", None)
                 record.update(ok=False, error_class=type(error).__name__,
-                              message=str(error),
-                              argument=getattr(error, "argument", None))
+                              message=str(error).strip(),
+                              argument=getattr(error, "argument", None),
+                              kfit=isinstance(error, KfitError),
+                              traceback="".join(traceback.format_exception(error)))
     finally:
         r_callback.release(tokens)
     record["warnings"] = _warning_records(caught)

@@ -183,3 +183,13 @@ test_that("an error in an R generator stops training and keeps the history", {
   expect_identical(length(err$history$metrics$loss), 2L)
   expect_identical(1 + 1, 2) # R is still usable
 })
+
+test_that("errors from Keras come back as R conditions without the traceback", {
+  skip_if_no_core()
+  x5 <- cbind(iris_x(), 1) # 5 columns for a 4-input model
+  err <- expect_error(fit(small_model(), x5, iris$Species, verbose = 0),
+                      class = "kfit_python_error")
+  expect_match(conditionMessage(err), "expected axis -1 of input shape to have value 4")
+  expect_no_match(conditionMessage(err), "Traceback")
+  expect_match(err$python_traceback, "Traceback")
+})
