@@ -6,7 +6,16 @@ import json
 import urllib.request
 import webbrowser
 
+import pytest
+
 import kfit
+from kfit.viewer.display import close_views
+
+
+@pytest.fixture(autouse=True)
+def _stop_serving():
+    yield
+    close_views()  # the pages' servers would otherwise outlive the test
 
 
 def _opened(monkeypatch) -> list[str]:

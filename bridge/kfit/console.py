@@ -52,15 +52,28 @@ class MainThreadWriter(io.TextIOBase):
         return self._original.fileno()
 
 
-def _r_writer(to_stderr: bool) -> tuple[Callable[[str], Any], Callable[[], Any]]:
-    from kfit.r.session import robjects
+# R's cat(), flush.console() and its two connections, looked up once on the
+# main thread and kept for the life of the process: they are never released,
+# so never released on the wrong thread.
+_r_console: dict[str, Any] = {}
 
-    ro = robjects()
-    cat = ro.baseenv["cat"]
-    flush = ro.r["flush.console"]
-    target = ro.baseenv["stderr"]() if to_stderr else ro.baseenv["stdout"]()
-    return (lambda text: call_r(cat, text, file=target, sep=""),
-            lambda: call_r(flush))
+
+def _r_function(name: str) -> Any:
+    if not _r_console:
+        from kfit.r.session import robjects
+
+        ro = robjects()
+        _r_console.update(cat=ro.baseenv["cat"], flush=ro.r["flush.console"],
+                          stdout=ro.baseenv["stdout"](),
+                          stderr=ro.baseenv["stderr"]())
+    return _r_console[name]
+
+
+def _r_writer(to_stderr: bool) -> tuple[Callable[[str], Any], Callable[[], Any]]:
+    target = "stderr" if to_stderr else "stdout"
+    return (lambda text: call_r(_r_function("cat"), text, file=_r_function(target),
+                                sep=""),
+            lambda: call_r(_r_function("flush")))
 
 
 @contextlib.contextmanager

@@ -172,61 +172,68 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
         raise KfitTypeError("shuffle", "must be TRUE or FALSE.", shuffle)
     callbacks = _check_callbacks(callbacks)
 
-    source = data.get_source(x, y, sample_weight, argument=x_argument)
-    weights = normalize_class_weight(class_weight, source.levels)
-    if split and source.kind != "arrays":
-        raise KfitValueError(
-            "validation_split", f"only works with arrays, not a {source.kind}.",
-            split, "pass `validation_data` instead.")
-    if batch_size is not None and source.kind != "arrays":
-        raise KfitValueError(
-            "batch_size", f"cannot be used when `{x_argument}` is a {source.kind}.",
-            batch_size, "the generator or dataset decides the batch size.")
-    val_source = None
-    if validation_data is not None:
-        val_source = data.get_validation_source(validation_data)
-    elif split:
-        source, val_source = source.split(split)
-    if workers_given and workers > 1 and source.kind == "R generator":
-        warnings.warn(KfitWarning(
-            f"workers = {workers}: R generators run on R's main thread (R is "
-            f"single-threaded); up to max_queue_size = {max_queue_size} batches "
-            "are made ahead while Keras trains."), stacklevel=3)
-
-    pump = Pump()
-    if workers_given is False and source.kind == "PyDataset":
-        workers = max(1, int(getattr(x, "workers", 1) or 1))
-    options = data.FeedOptions(
-        role="training", argument=x_argument, batch_size=batch_size,
-        steps=steps_per_epoch, shuffle=bool(shuffle), class_weight=weights,
-        max_queue_size=max_queue_size, workers=workers,
-        first_epoch=epoch_range.first)
-    history = TrainingHistory(_params(resolved_verbose, epoch_range, show_view))
-    train_feed = source.feed(options, wake=pump.wake)
-    val_feed = None
-    if val_source is not None:
-        val_feed = val_source.feed(data.FeedOptions(
-            role="validation", argument="validation_data",
-            batch_size=validation_batch_size or batch_size, steps=validation_steps,
-            max_queue_size=max_queue_size, workers=workers,
-            first_epoch=epoch_range.first), wake=pump.wake)
-        history.params["validation_samples"] = val_feed.samples
-    history.params["steps"] = _steps(train_feed)
-    history.params["samples"] = train_feed.samples
-    history.params["batch_size"] = train_feed.batch_size
+    sources: list[Any] = []  # closed at the end: R functions, worker pools
     view = None
-    if show_view:
-        view, view_callback = _live_view(epoch_range)
-        callbacks = [*callbacks, view_callback]
-        history.params["view_url"] = view.file_url
-    run = Run(model=model, train=train_feed, validation=val_feed, epochs=epoch_range,
-              verbose=resolved_verbose, validation_freq=freq, callbacks=callbacks,
-              history=history, pump=pump)
     try:
+        source = data.get_source(x, y, sample_weight, argument=x_argument)
+        sources.append(source)
+        weights = normalize_class_weight(class_weight, source.levels)
+        if split and source.kind != "arrays":
+            raise KfitValueError(
+                "validation_split", f"only works with arrays, not a {source.kind}.",
+                split, "pass `validation_data` instead.")
+        if batch_size is not None and source.kind != "arrays":
+            raise KfitValueError(
+                "batch_size", f"cannot be used when `{x_argument}` is a {source.kind}.",
+                batch_size, "the generator or dataset decides the batch size.")
+        val_source = None
+        if validation_data is not None:
+            val_source = data.get_validation_source(validation_data)
+            sources.append(val_source)
+        elif split:
+            source, val_source = source.split(split)
+        if workers_given and workers > 1 and source.kind == "R generator":
+            warnings.warn(KfitWarning(
+                f"workers = {workers}: R generators run on R's main thread (R is "
+                f"single-threaded); up to max_queue_size = {max_queue_size} batches "
+                "are made ahead while Keras trains."), stacklevel=3)
+
+        pump = Pump()
+        if workers_given is False and source.kind == "PyDataset":
+            workers = max(1, int(getattr(x, "workers", 1) or 1))
+        options = data.FeedOptions(
+            role="training", argument=x_argument, batch_size=batch_size,
+            steps=steps_per_epoch, shuffle=bool(shuffle), class_weight=weights,
+            max_queue_size=max_queue_size, workers=workers,
+            first_epoch=epoch_range.first)
+        history = TrainingHistory(_params(resolved_verbose, epoch_range, show_view))
+        train_feed = source.feed(options, wake=pump.wake)
+        val_feed = None
+        if val_source is not None:
+            val_feed = val_source.feed(data.FeedOptions(
+                role="validation", argument="validation_data",
+                batch_size=validation_batch_size or batch_size, steps=validation_steps,
+                max_queue_size=max_queue_size, workers=workers,
+                first_epoch=epoch_range.first), wake=pump.wake)
+            history.params["validation_samples"] = val_feed.samples
+        history.params["steps"] = _steps(train_feed)
+        history.params["samples"] = train_feed.samples
+        history.params["batch_size"] = train_feed.batch_size
+        if show_view:
+            view, view_callback = _live_view(epoch_range)
+            callbacks = [*callbacks, view_callback]
+            history.params["view_url"] = view.file_url
+        run = Run(model=model, train=train_feed, validation=val_feed,
+                  epochs=epoch_range, verbose=resolved_verbose, validation_freq=freq,
+                  callbacks=callbacks, history=history, pump=pump)
         return train(run)
     finally:
         if view is not None:
             view.end(message=None if view.status == "done" else "interrupted")
+        for used in sources:
+            close = getattr(used, "close", None)
+            if close is not None:
+                close()
 
 
 def _live_view(epochs: args.EpochRange) -> tuple[Any, Any]:

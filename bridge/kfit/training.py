@@ -130,9 +130,6 @@ def train(run: Run) -> TrainingHistory:
             producer.stop()
         if worker.ident is not None:
             worker.join()
-        for feed in (run.train, run.validation):
-            for close in feed.closers if feed else ():
-                close()
     for note in guard.notes:
         warnings.warn(KfitWarning(note), stacklevel=4)
     if "error" in outcome:

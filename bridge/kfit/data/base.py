@@ -44,7 +44,6 @@ class Feed:
     producers: list[Any] = field(default_factory=list)
     samples: int | None = None
     known_steps: int | None = None  # batches per epoch, when the source knows
-    closers: list[Any] = field(default_factory=list)  # called after the run
 
 
 class Producer(Protocol):

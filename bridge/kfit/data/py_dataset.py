@@ -70,11 +70,9 @@ class PyDatasetSource:
             self._pool = ThreadPoolExecutor(self._workers,
                                             thread_name_prefix="kfit-pydataset")
         self._indices = self._index_stream(options.shuffle and n is not None)
-        feed = stream_feed(self.pull, options,
+        return stream_feed(self.pull, options,
                            label=f"The PyDataset `{options.argument}`",
                            on_main_thread=False, wake=wake, steps=steps)
-        feed.closers.append(self.close)
-        return feed
 
     def close(self) -> None:
         if self._pool is not None:

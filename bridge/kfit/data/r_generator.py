@@ -14,6 +14,7 @@ from kfit.data.base import Feed, FeedOptions
 from kfit.data.stream import END
 from kfit.data.streamed import stream_feed
 from kfit.errors import KfitDataError, KfitWarning
+from kfit.r import registry
 from kfit.r.convert import class_attribute, is_r_object, r_to_numpy
 from kfit.r.session import call_r_function
 
@@ -31,14 +32,18 @@ class RGeneratorSource:
     levels = None
 
     def __init__(self, function: Any, argument: str = "x") -> None:
-        self.function = function
+        self.ref = registry.register(function, f"R generator `{argument}`")
         self.argument = argument
         self._warned_na = False
+
+    def close(self) -> None:
+        """Release the R function (on the main thread, after the run)."""
+        registry.release(self.ref)
 
     def pull(self) -> Any:
         import rpy2.rinterface as ri
 
-        value = call_r_function(self.function)
+        value = call_r_function(registry.resolve(self.ref))
         if value is ri.NULL or isinstance(value, ri.NULLType):
             return END
         if value.typeof != ri.RTYPES.VECSXP or "data.frame" in class_attribute(value):

@@ -1,41 +1,24 @@
 """R callbacks: R functions called back, on the main thread, during training.
 
 An R callback is a named list of R functions (`callback_lambda()` in the R
-package). The Keras callback here holds only tokens; the R functions stay in
-a registry on the main thread, so no rpy2 object ever reaches the worker.
+package). The Keras callback here holds only `RRef` tokens; the R functions
+stay in `kfit.r.registry` on the main thread, so no rpy2 object ever
+reaches the worker.
 Epoch and batch numbers given to R are 1-based; `logs` is a named list; a
 named list returned by the R function is merged into the logs.
 """
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import keras
 
-from kfit.r.session import call_r_function, check_main_thread
+from kfit.r import registry
+from kfit.r.session import call_r_function
 
 HOOKS = ("on_epoch_begin", "on_epoch_end", "on_batch_begin", "on_batch_end",
          "on_train_begin", "on_train_end")
-
-_functions: dict[int, Any] = {}
-_tokens = itertools.count()
-
-
-def register(function: Any) -> int:
-    """Keep an R function on the main thread; return its token."""
-    check_main_thread("registering an R callback")
-    token = next(_tokens)
-    _functions[token] = function
-    return token
-
-
-def release(tokens: list[int]) -> None:
-    check_main_thread("releasing R callbacks")
-    for token in tokens:
-        _functions.pop(token, None)
-
 
 def _logs_to_r(logs: dict[str, Any] | None) -> Any:
     import rpy2.robjects as ro
@@ -52,7 +35,7 @@ def _is_number(value: Any) -> bool:
     return True
 
 
-def _call(token: int, number: int | None, logs: dict[str, Any] | None
+def _call(ref: registry.RRef, number: int | None, logs: dict[str, Any] | None
           ) -> dict[str, float]:
     """On the main thread: call the R function, return logs it adds."""
     import rpy2.rinterface as ri
@@ -60,7 +43,7 @@ def _call(token: int, number: int | None, logs: dict[str, Any] | None
 
     from kfit.r.arguments import r_value
 
-    function = _functions[token]
+    function = registry.resolve(ref)
     arguments = [_logs_to_r(logs)] if number is None else [
         ro.IntVector([number]), _logs_to_r(logs)]
     value = call_r_function(function, *arguments)
@@ -75,9 +58,10 @@ def _call(token: int, number: int | None, logs: dict[str, Any] | None
 class RCallback(keras.callbacks.Callback):
     """A Keras callback whose hooks are R functions."""
 
-    def __init__(self, tokens: dict[str, int], label: str = "R callback") -> None:
+    def __init__(self, hooks: dict[str, registry.RRef],
+                 label: str = "R callback") -> None:
         super().__init__()
-        self.tokens = tokens
+        self.hooks = hooks
         self.label = label
         self.pump: Any = None
 
@@ -85,10 +69,10 @@ class RCallback(keras.callbacks.Callback):
         self.pump = pump
 
     def _invoke(self, hook: str, number: int | None, logs: Any) -> None:
-        token = self.tokens.get(hook)
-        if token is None:
+        ref = self.hooks.get(hook)
+        if ref is None:
             return
-        added = self.pump.call(_call, token, number, logs)
+        added = self.pump.call(_call, ref, number, logs)
         if added and logs is not None:
             logs.update(added)
 

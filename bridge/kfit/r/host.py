@@ -15,6 +15,7 @@ from typing import Any
 
 from kfit.errors import KfitError
 from kfit.r import callback as r_callback
+from kfit.r import registry
 from kfit.r.arguments import r_value
 from kfit.r.session import call_r, robjects
 
@@ -39,11 +40,17 @@ def _history_to_r(history: Any) -> Any:
     return call_r(_stash("new_keras_training_history"), params, metrics)
 
 
-def _arguments(key: str) -> tuple[dict[str, Any], list[int]]:
+def _arguments(key: str) -> tuple[dict[str, Any], list[registry.RRef]]:
+    """The R arguments, as Python values, numpy data and R references.
+
+    R data and generators go to `kfit.fit` as rpy2 objects, which converts
+    or registers them on the main thread; R callbacks are registered here.
+    Everything is released on the main thread when the run ends.
+    """
     ro = robjects()
     r_args = call_r(_stash("stash_get"), key)
     out: dict[str, Any] = {}
-    tokens: list[int] = []
+    refs: list[registry.RRef] = []
     for name, value in zip(r_args.names, r_args, strict=True):
         if value is ro.NULL:
             continue
@@ -52,14 +59,14 @@ def _arguments(key: str) -> tuple[dict[str, Any], list[int]]:
         elif name == "callbacks":
             out[name] = []
             for spec in value:
-                hooks = {hook: r_callback.register(fn)
+                hooks = {hook: registry.register(fn, f"R callback {hook}")
                          for hook, fn in zip(spec.names, spec, strict=True)
                          if fn is not ro.NULL}
-                tokens += hooks.values()
+                refs += hooks.values()
                 out[name].append(r_callback.RCallback(hooks))
         else:
             out[name] = r_value(value)
-    return out, tokens
+    return out, refs
 
 
 def prepare_r_session() -> None:
@@ -78,7 +85,7 @@ def fit_from_r(model: Any, key: str, python_arguments: dict[str, Any],
     """
     import kfit
 
-    arguments, tokens = _arguments(key)
+    arguments, refs = _arguments(key)
     for name, value in (python_arguments or {}).items():
         if name == "callbacks":
             arguments.setdefault("callbacks", []).extend(value)
@@ -100,7 +107,8 @@ def fit_from_r(model: Any, key: str, python_arguments: dict[str, Any],
                               kfit=isinstance(error, KfitError),
                               traceback="".join(traceback.format_exception(error)))
     finally:
-        r_callback.release(tokens)
+        arguments.clear()  # R data and functions are released here, on R's thread
+        registry.release(*refs)
     record["warnings"] = _warning_records(caught)
     if history is not None:
         call_r(_stash("stash_set"), key, _history_to_r(history))

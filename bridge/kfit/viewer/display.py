@@ -14,9 +14,22 @@ from __future__ import annotations
 from kfit import environment
 from kfit.viewer.view import MetricsView
 
+_shown: list[MetricsView] = []
+
+
+def close_views() -> None:
+    """Stop serving the views `show()` opened (their files stay)."""
+    while _shown:
+        _shown.pop().close()
+
 
 def show(view: MetricsView) -> str | None:
-    """Open `view` where the user can see it; return the URL, or None."""
+    """Open `view` where the user can see it; return the URL, or None.
+
+    The view shown before it stops being served: one page is live at a time.
+    """
+    close_views()
+    _shown.append(view)
     if environment.in_knitr():
         return None
     if not environment.r_is_running() or not environment.r_hosts_python():

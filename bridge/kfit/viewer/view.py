@@ -187,7 +187,7 @@ class MetricsView:
             self._stopped_early = bool(stopped_early)
             self._message = message
             self._changed()
-        self._files.flush()
+        self._files.close()  # final write; the writer thread is not needed now
 
     # ---- state ------------------------------------------------------------
 
