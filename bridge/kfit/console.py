@@ -52,9 +52,10 @@ class MainThreadWriter(io.TextIOBase):
         return self._original.fileno()
 
 
-# R's cat(), flush.console() and its two connections, looked up once on the
-# main thread and kept for the life of the process: they are never released,
-# so never released on the wrong thread.
+# R's cat(), flush.console() and stderr(), looked up once on the main thread
+# and kept for the life of the process: never released, so never released on
+# the wrong thread. Standard output is not cached: R's stdout() follows sink(),
+# so cat() is called without a `file` to write wherever R's output goes now.
 _r_console: dict[str, Any] = {}
 
 
@@ -64,16 +65,17 @@ def _r_function(name: str) -> Any:
 
         ro = robjects()
         _r_console.update(cat=ro.baseenv["cat"], flush=ro.r["flush.console"],
-                          stdout=ro.baseenv["stdout"](),
                           stderr=ro.baseenv["stderr"]())
     return _r_console[name]
 
 
 def _r_writer(to_stderr: bool) -> tuple[Callable[[str], Any], Callable[[], Any]]:
-    target = "stderr" if to_stderr else "stdout"
-    return (lambda text: call_r(_r_function("cat"), text, file=_r_function(target),
-                                sep=""),
-            lambda: call_r(_r_function("flush")))
+    def write(text: str) -> Any:
+        if to_stderr:
+            return call_r(_r_function("cat"), text, file=_r_function("stderr"), sep="")
+        return call_r(_r_function("cat"), text, sep="")
+
+    return write, lambda: call_r(_r_function("flush"))
 
 
 @contextlib.contextmanager

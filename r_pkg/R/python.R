@@ -5,9 +5,10 @@ core_env <- new.env(parent = emptyenv())
 #' Where kfit's Python lives
 #'
 #' kfit uses, in order: the option `kfit.python`, the environment variable
-#' `KFIT_PYTHON`, the Python recorded when the package was installed by the
-#' project's `make` (the project's `.venv`), and otherwise whatever Python
-#' reticulate would pick.
+#' `KFIT_PYTHON`, `RETICULATE_PYTHON`, the Python recorded when the package
+#' was installed by the project's `make` (the project's `.venv`), and
+#' otherwise whatever Python reticulate would pick. It must be chosen before
+#' Python starts in the R session.
 #'
 #' @returns The path of the Python executable, or `NULL` to let reticulate
 #'   choose.
@@ -16,7 +17,7 @@ core_env <- new.env(parent = emptyenv())
 #' kfit_python()
 kfit_python <- function() {
   python <- getOption("kfit.python", Sys.getenv("KFIT_PYTHON", unset = ""))
-  if (!nzchar(python)) {
+  if (!nzchar(python) && !nzchar(Sys.getenv("RETICULATE_PYTHON"))) {
     recorded <- system.file("python-path", package = "kfit")
     if (nzchar(recorded)) python <- readLines(recorded, n = 1L, warn = FALSE)
   }
@@ -26,7 +27,9 @@ kfit_python <- function() {
 .onLoad <- function(libname, pkgname) {
   python <- kfit_python()
   if (!is.null(python) && file.exists(python) && !reticulate::py_available()) {
-    reticulate::use_python(python, required = FALSE)
+    # Chosen over reticulate's own discovery (which would, for one, take a
+    # pyproject.toml in the working directory for a poetry project).
+    Sys.setenv(RETICULATE_PYTHON = python)
   }
   core_env$host <- reticulate::import("kfit.r.host", delay_load = TRUE)
 }
@@ -35,14 +38,13 @@ kfit_python <- function() {
 kfit_core <- function(call = rlang::caller_env()) {
   if (!isTRUE(core_env$checked)) {
     if (!reticulate::py_module_available("kfit.r.host")) {
-      python <- kfit_python()
-      found <- tryCatch(reticulate::py_config()$python, error = function(e) NA)
+      found <- tryCatch(reticulate::py_config()$python, error = function(e) "")
       kfit_abort(
         c(
           "kfit's Python core is not available.",
           x = "Python {.path {found}} cannot import {.pkg kfit}.",
-          i = "Run {.code make demo} in the kfit project to install it into its {.path .venv},",
-          i = "or point {.envvar KFIT_PYTHON} (or {.code options(kfit.python = ...)}) to a Python that has it{if (!is.null(python)) paste0(' (now: ', python, ')') else ''}."
+          i = "Run {.code make demo} in the kfit project: it installs the core into the project's {.path .venv}.",
+          i = "Or set {.envvar KFIT_PYTHON} (or {.code options(kfit.python = ...)}) to a Python that has it, before kfit first uses Python."
         ),
         class = "kfit_python_missing", call = call
       )

@@ -193,3 +193,34 @@ test_that("errors from Keras come back as R conditions without the traceback", {
   expect_no_match(conditionMessage(err), "Traceback")
   expect_match(err$python_traceback, "Traceback")
 })
+
+test_that("a Python without kfit's core gets an error that says what to run", {
+  skip_if_no_core()
+  skip_if_not(file.exists("/usr/bin/python3"), "needs a Python without kfit")
+  script <- withr::local_tempfile(fileext = ".R")
+  writeLines(c(
+    "library(kfit)",
+    "model <- structure(list(), class = 'keras.src.models.model.Model')",
+    "tryCatch(fit(model, 1), kfit_python_missing = function(e) cat(conditionMessage(e)))"
+  ), script)
+  out <- system2(
+    file.path(R.home("bin"), "Rscript"), shQuote(script), stdout = TRUE, stderr = TRUE,
+    env = c(paste0("R_LIBS=", paste(.libPaths(), collapse = ":")),
+            "KFIT_PYTHON=/usr/bin/python3", "RETICULATE_PYTHON=")
+  )
+  out <- paste(out, collapse = "\n")
+  expect_match(out, "kfit's Python core is not available.", fixed = TRUE)
+  expect_match(out, "cannot import kfit", fixed = TRUE)
+  expect_match(out, "Run `make demo` in the kfit project", fixed = TRUE)
+})
+
+test_that("progress follows R's current output, fit after fit (sink-aware)", {
+  skip_if_no_core()
+  first <- capture.output(fit(small_model(), iris_x(), iris$Species, epochs = 1,
+                              batch_size = 50, verbose = 2))
+  second <- capture.output(fit(small_model(), iris_x(), iris$Species, epochs = 1,
+                               batch_size = 50, verbose = 2))
+  expect_identical(first[1], "Epoch 1/1")
+  expect_identical(second[1], "Epoch 1/1")
+  expect_match(second[2], "^3/3 - ")
+})
