@@ -220,7 +220,6 @@ test_that("progress follows R's current output, fit after fit (sink-aware)", {
                               batch_size = 50, verbose = 2))
   second <- capture.output(fit(small_model(), iris_x(), iris$Species, epochs = 1,
                                batch_size = 50, verbose = 2))
-  expect_identical(first[1], "Epoch 1/1")
-  expect_identical(second[1], "Epoch 1/1")
-  expect_match(second[2], "^3/3 - ")
+  expect_match(first, "^3/3 - .* - loss: [0-9.]+$")
+  expect_match(second, "^3/3 - .* - loss: [0-9.]+$")
 })
