@@ -15,13 +15,13 @@ from typing import Any
 import keras
 
 from kfit.r import registry
-from kfit.r.session import call_r_function
+from kfit.r.session import call_r_function, robjects
 
 HOOKS = ("on_epoch_begin", "on_epoch_end", "on_batch_begin", "on_batch_end",
          "on_train_begin", "on_train_end")
 
 def _logs_to_r(logs: dict[str, Any] | None) -> Any:
-    import rpy2.robjects as ro
+    ro = robjects()
 
     return ro.ListVector({k: ro.FloatVector([float(v)]) for k, v in (logs or {}).items()
                           if _is_number(v)})
@@ -39,9 +39,9 @@ def _call(ref: registry.RRef, number: int | None, logs: dict[str, Any] | None
           ) -> dict[str, float]:
     """On the main thread: call the R function, return logs it adds."""
     import rpy2.rinterface as ri
-    import rpy2.robjects as ro
 
     from kfit.r.arguments import r_value
+    ro = robjects()
 
     function = registry.resolve(ref)
     arguments = [_logs_to_r(logs)] if number is None else [

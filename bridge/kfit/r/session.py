@@ -71,10 +71,14 @@ def call_r_function(function: Any, *args: Any) -> Any:
 
 
 def robjects() -> Any:
-    """`rpy2.robjects`, imported on the main thread without losing Ctrl-C."""
+    """`rpy2.robjects`, on the main thread only (imported without losing Ctrl-C).
+
+    Every use of R in kfit starts here or in `call_r`: both refuse other
+    threads before anything touches R.
+    """
     global _rpy2_ready
+    check_main_thread("rpy2")
     if not _rpy2_ready:
-        check_main_thread("rpy2 start-up")
         with _keep_sigint(), warnings.catch_warnings(), _quiet("rpy2"):
             # Inside an R session rpy2 says "R was initialized outside of rpy2":
             # that is the expected case here.
