@@ -41,8 +41,8 @@ def _call(ref: registry.RRef, number: int | None, logs: dict[str, Any] | None
     import rpy2.rinterface as ri
 
     from kfit.r.arguments import r_value
-    ro = robjects()
 
+    ro = robjects()
     function = registry.resolve(ref)
     arguments = [_logs_to_r(logs)] if number is None else [
         ro.IntVector([number]), _logs_to_r(logs)]
