@@ -45,3 +45,72 @@ def data():
     x = rng.normal(size=(200, 4)).astype("float32")
     y = rng.integers(0, 3, size=200).astype("int32")
     return x, y
+
+
+@pytest.fixture
+def counter(keras):
+    """A callback counting train batches per epoch (Keras' 0-based epochs)."""
+
+    class Counter(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.per_epoch: list[int] = []
+            self.epochs: list[int] = []
+            self.total = 0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epochs.append(epoch)
+            self.per_epoch.append(0)
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.per_epoch[-1] += 1
+            self.total += 1
+
+    return Counter
+
+
+@pytest.fixture
+def recording_model(keras):
+    """A model that records (marker, rows) of every batch it trains on."""
+
+    class Recording(keras.Model):
+        def __init__(self, record):
+            super().__init__()
+            self.record = record
+            self.dense = keras.layers.Dense(3, activation="softmax")
+
+        def call(self, x):
+            return self.dense(x)
+
+        def train_step(self, data):
+            x = data[0]
+            self.record((int(x[0, 0]), int(x.shape[0])))
+            return super().train_step(data)
+
+    def make():
+        keras.utils.set_random_seed(1)
+        seen: list[tuple[int, int]] = []
+        model = Recording(seen.append)
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",
+                      run_eagerly=True)
+        return model, seen
+
+    return make
+
+
+@pytest.fixture
+def frozen_model(keras):
+    """make(seed): a classifier with learning rate 0, so losses are comparable."""
+
+    def make(seed: int = 1):
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential([
+            keras.Input((4,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(3, activation="softmax"),
+        ])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0),
+                      loss="sparse_categorical_crossentropy")
+        return model
+
+    return make

@@ -6,8 +6,6 @@ The R generator counterparts live in test_r_generators.py.
 
 from __future__ import annotations
 
-import _thread
-import contextlib
 import itertools
 import threading
 import time
@@ -16,7 +14,6 @@ import warnings
 import numpy as np
 import pytest
 
-import kfit
 from kfit.errors import (
     KfitDataError,
     KfitDeprecationWarning,
@@ -25,54 +22,16 @@ from kfit.errors import (
     KfitWarning,
 )
 
+from support import (
+    assert_same_weights,
+    assert_threads_back,
+    fit,
+    fit_generator,
+    kfit_threads,
+    weights_of,
+)
+
 # -- helpers -------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def deadline(seconds: float = 30.0):
-    """Fail (instead of hanging the suite) when fit() does not return in time.
-
-    Interrupts the main thread like Ctrl-C: kfit's pump cancels the run and
-    re-raises KeyboardInterrupt, which becomes a test failure here.
-    """
-    timer = threading.Timer(seconds, _thread.interrupt_main)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    except KeyboardInterrupt:
-        pytest.fail(f"fit() did not return within {seconds} s (deadlock); it was "
-                    "interrupted")
-    finally:
-        timer.cancel()
-
-
-def fit(*args, **kwargs):
-    """kfit.fit() that fails the test instead of hanging it."""
-    with deadline():
-        return kfit.fit(*args, **kwargs)
-
-
-def fit_generator(*args, **kwargs):
-    """kfit.fit_generator() that fails the test instead of hanging it."""
-    with deadline():
-        return kfit.fit_generator(*args, **kwargs)
-
-
-def kfit_threads() -> list[str]:
-    return sorted(t.name for t in threading.enumerate() if t.name.startswith("kfit-"))
-
-
-def assert_threads_back(count_before: int, timeout: float = 5.0) -> None:
-    """No kfit thread is left and the thread count is back to `count_before`."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if not kfit_threads() and threading.active_count() <= count_before:
-            return
-        time.sleep(0.05)
-    assert kfit_threads() == []
-    assert threading.active_count() == count_before, [
-        t.name for t in threading.enumerate()]
 
 
 def make_batches(n: int, size: int = 16, *, last: int | None = None, n_in: int = 4,
@@ -98,85 +57,6 @@ def cycle(batches):
 def once(batches):
     """A Python generator that ends after `batches`."""
     yield from batches
-
-
-def weights_of(model) -> list[np.ndarray]:
-    return [np.array(w) for w in model.get_weights()]
-
-
-def assert_same_weights(a, b) -> None:
-    assert len(a) == len(b)
-    for wa, wb in zip(a, b, strict=True):
-        np.testing.assert_array_equal(wa, wb)
-
-
-@pytest.fixture
-def counter(keras):
-    """A callback counting train batches per epoch (Keras' 0-based epochs)."""
-
-    class Counter(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.per_epoch: list[int] = []
-            self.epochs: list[int] = []
-            self.total = 0
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epochs.append(epoch)
-            self.per_epoch.append(0)
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.per_epoch[-1] += 1
-            self.total += 1
-
-    return Counter
-
-
-@pytest.fixture
-def recording_model(keras):
-    """A model that records (marker, rows) of every batch it trains on."""
-
-    class Recording(keras.Model):
-        def __init__(self, record):
-            super().__init__()
-            self.record = record
-            self.dense = keras.layers.Dense(3, activation="softmax")
-
-        def call(self, x):
-            return self.dense(x)
-
-        def train_step(self, data):
-            x = data[0]
-            self.record((int(x[0, 0]), int(x.shape[0])))
-            return super().train_step(data)
-
-    def make():
-        keras.utils.set_random_seed(1)
-        seen: list[tuple[int, int]] = []
-        model = Recording(seen.append)
-        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",
-                      run_eagerly=True)
-        return model, seen
-
-    return make
-
-
-@pytest.fixture
-def frozen_model(keras):
-    """make(seed): a classifier with learning rate 0, so losses are comparable."""
-
-    def make(seed: int = 1):
-        keras.utils.set_random_seed(seed)
-        model = keras.Sequential([
-            keras.Input((4,)),
-            keras.layers.Dense(8, activation="relu"),
-            keras.layers.Dense(3, activation="softmax"),
-        ])
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0),
-                      loss="sparse_categorical_crossentropy")
-        return model
-
-    return make
 
 
 def make_py_dataset(keras, batches, *, delay=None, **kwargs):

@@ -7,8 +7,6 @@ R-backed objects are only touched after the guard allowed it.
 
 from __future__ import annotations
 
-import _thread
-import contextlib
 import io
 import sys
 import threading
@@ -16,38 +14,20 @@ import warnings
 
 import numpy as np
 import pytest
+import rpy2.rinterface as ri
+import rpy2.robjects as ro
 
-ri = pytest.importorskip("rpy2.rinterface")
-ro = pytest.importorskip("rpy2.robjects")
+import kfit
+from kfit.console import MainThreadWriter, routed_output
+from kfit.data.r_generator import RGeneratorSource
+from kfit.errors import KfitDeprecationWarning, KfitError
+from kfit.pump import Pump, PumpStopped
+from kfit.r.convert import r_to_numpy
+from kfit.r.session import RThreadError, call_r, check_main_thread
 
-import kfit  # noqa: E402
-from kfit.console import MainThreadWriter, routed_output  # noqa: E402
-from kfit.data.r_generator import RGeneratorSource  # noqa: E402
-from kfit.errors import KfitDeprecationWarning, KfitError  # noqa: E402
-from kfit.pump import Pump, PumpStopped  # noqa: E402
-from kfit.r.convert import r_to_numpy  # noqa: E402
-from kfit.r.session import RThreadError, call_r, check_main_thread  # noqa: E402
+from support import deadline, fit
 
 # -- helpers -------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def deadline(seconds: float = 30.0):
-    """Fail (instead of hanging the suite) when fit() does not return in time."""
-    timer = threading.Timer(seconds, _thread.interrupt_main)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    except KeyboardInterrupt:
-        pytest.fail(f"did not return within {seconds} s (deadlock); interrupted")
-    finally:
-        timer.cancel()
-
-
-def fit(*args, **kwargs):
-    with deadline():
-        return kfit.fit(*args, **kwargs)
 
 
 def in_thread(function, name: str = "helper"):

@@ -12,11 +12,10 @@ import math
 
 import numpy as np
 import pytest
+import rpy2.robjects as ro
 
-ro = pytest.importorskip("rpy2.robjects")
-
-from kfit.errors import KfitTypeError  # noqa: E402
-from kfit.r.convert import Converted, is_r_object, r_to_numpy  # noqa: E402
+from kfit.errors import KfitTypeError
+from kfit.r.convert import Converted, is_r_object, r_to_numpy
 
 
 def r_value(expression: str) -> float:

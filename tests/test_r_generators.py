@@ -9,69 +9,34 @@ rternalized Python function.
 
 from __future__ import annotations
 
-import _thread
-import contextlib
 import threading
 import time
 import warnings
 
 import numpy as np
 import pytest
+import rpy2.rinterface as ri
+import rpy2.robjects as ro
 
-ri = pytest.importorskip("rpy2.rinterface")
-ro = pytest.importorskip("rpy2.robjects")
-
-import kfit  # noqa: E402
-from kfit.errors import (  # noqa: E402
+import kfit
+from kfit.errors import (
     KfitDataError,
     KfitDeprecationWarning,
     KfitTrainingError,
     KfitValueError,
     KfitWarning,
 )
-from kfit.r.convert import r_to_numpy  # noqa: E402
+from kfit.r.convert import r_to_numpy
+
+from support import (
+    assert_same_weights,
+    assert_threads_back,
+    fit,
+    fit_generator,
+    weights_of,
+)
 
 # -- helpers -------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def deadline(seconds: float = 30.0):
-    """Fail (instead of hanging the suite) when fit() does not return in time."""
-    timer = threading.Timer(seconds, _thread.interrupt_main)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    except KeyboardInterrupt:
-        pytest.fail(f"fit() did not return within {seconds} s (deadlock); it was "
-                    "interrupted")
-    finally:
-        timer.cancel()
-
-
-def fit(*args, **kwargs):
-    with deadline():
-        return kfit.fit(*args, **kwargs)
-
-
-def fit_generator(*args, **kwargs):
-    with deadline():
-        return kfit.fit_generator(*args, **kwargs)
-
-
-def kfit_threads() -> list[str]:
-    return sorted(t.name for t in threading.enumerate() if t.name.startswith("kfit-"))
-
-
-def assert_threads_back(count_before: int, timeout: float = 5.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if not kfit_threads() and threading.active_count() <= count_before:
-            return
-        time.sleep(0.05)
-    assert kfit_threads() == []
-    assert threading.active_count() == count_before, [
-        t.name for t in threading.enumerate()]
 
 
 def r_function(code: str):
@@ -107,82 +72,6 @@ def batches_in_python(variable: str = "batches") -> list[tuple[np.ndarray, ...]]
     """The same R batches converted (as kfit converts them) for comparisons."""
     return [tuple(r_to_numpy(part).value for part in batch)
             for batch in ro.globalenv[variable]]
-
-
-def weights_of(model) -> list[np.ndarray]:
-    return [np.array(w) for w in model.get_weights()]
-
-
-def assert_same_weights(a, b) -> None:
-    for wa, wb in zip(a, b, strict=True):
-        np.testing.assert_array_equal(wa, wb)
-
-
-@pytest.fixture
-def counter(keras):
-    class Counter(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.per_epoch: list[int] = []
-            self.epochs: list[int] = []
-            self.total = 0
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epochs.append(epoch)
-            self.per_epoch.append(0)
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.per_epoch[-1] += 1
-            self.total += 1
-
-    return Counter
-
-
-@pytest.fixture
-def recording_model(keras):
-    """A model that records (marker, rows) of every batch it trains on."""
-
-    class Recording(keras.Model):
-        def __init__(self, record):
-            super().__init__()
-            self.record = record
-            self.dense = keras.layers.Dense(3, activation="softmax")
-
-        def call(self, x):
-            return self.dense(x)
-
-        def train_step(self, data):
-            x = data[0]
-            self.record((int(x[0, 0]), int(x.shape[0])))
-            return super().train_step(data)
-
-    def make():
-        keras.utils.set_random_seed(1)
-        seen: list[tuple[int, int]] = []
-        model = Recording(seen.append)
-        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",
-                      run_eagerly=True)
-        return model, seen
-
-    return make
-
-
-@pytest.fixture
-def frozen_model(keras):
-    """A classifier with learning rate 0: losses of runs are comparable."""
-
-    def make(seed: int = 1):
-        keras.utils.set_random_seed(seed)
-        model = keras.Sequential([
-            keras.Input((4,)),
-            keras.layers.Dense(8, activation="relu"),
-            keras.layers.Dense(3, activation="softmax"),
-        ])
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0),
-                      loss="sparse_categorical_crossentropy")
-        return model
-
-    return make
 
 
 @pytest.fixture

@@ -1,0 +1,70 @@
+"""Helpers shared by the tests of generators, R generators and the pump."""
+
+from __future__ import annotations
+
+import _thread
+import contextlib
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import kfit
+
+
+@contextlib.contextmanager
+def deadline(seconds: float = 30.0):
+    """Fail (instead of hanging the suite) when fit() does not return in time.
+
+    Interrupts the main thread like Ctrl-C: kfit's pump cancels the run and
+    re-raises KeyboardInterrupt, which becomes a test failure here.
+    """
+    timer = threading.Timer(seconds, _thread.interrupt_main)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except KeyboardInterrupt:
+        pytest.fail(f"fit() did not return within {seconds} s (deadlock); it was "
+                    "interrupted")
+    finally:
+        timer.cancel()
+
+
+def fit(*args, **kwargs):
+    """kfit.fit() that fails the test instead of hanging it."""
+    with deadline():
+        return kfit.fit(*args, **kwargs)
+
+
+def fit_generator(*args, **kwargs):
+    """kfit.fit_generator() that fails the test instead of hanging it."""
+    with deadline():
+        return kfit.fit_generator(*args, **kwargs)
+
+
+def kfit_threads() -> list[str]:
+    return sorted(t.name for t in threading.enumerate() if t.name.startswith("kfit-"))
+
+
+def assert_threads_back(count_before: int, timeout: float = 5.0) -> None:
+    """No kfit thread is left and the thread count is back to `count_before`."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if not kfit_threads() and threading.active_count() <= count_before:
+            return
+        time.sleep(0.05)
+    assert kfit_threads() == []
+    assert threading.active_count() == count_before, [
+        t.name for t in threading.enumerate()]
+
+
+def weights_of(model) -> list[np.ndarray]:
+    return [np.array(w) for w in model.get_weights()]
+
+
+def assert_same_weights(a, b) -> None:
+    assert len(a) == len(b)
+    for wa, wb in zip(a, b, strict=True):
+        np.testing.assert_array_equal(wa, wb)
