@@ -41,7 +41,7 @@ class Feed:
     shuffle: bool = False
     class_weight: ClassWeight | None = None  # only for Keras-native datasets
     stream: BatchStream | None = None
-    producers: list[Any] = field(default_factory=list)
+    producers: list[Producer] = field(default_factory=list)
     samples: int | None = None
     known_steps: int | None = None  # batches per epoch, when the source knows
 

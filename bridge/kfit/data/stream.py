@@ -84,7 +84,6 @@ class BatchStream:
         self.ran_dry = False  # an end-of-data marker reached the reader
         self.producer_done = False  # nothing more will be put
         self.failure: Failure | None = None
-        self.signature: Any = None
 
     # -- producer side -------------------------------------------------------
     def has_room(self) -> bool:
@@ -158,7 +157,6 @@ class BatchStream:
         """A tf.data.Dataset reading this stream (no prefetch)."""
         import tensorflow as tf
 
-        self.signature = signature
         dataset = tf.data.Dataset.from_generator(self._read, output_signature=signature)
         options = tf.data.Options()
         # No hidden read-ahead: a failure is raised exactly where it stands in

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kfit.r.convert import NA_INTEGER
+from kfit.r.convert import NA_INTEGER, names_of
 
 
 def r_value(value: Any) -> Any:
@@ -20,7 +20,7 @@ def r_value(value: Any) -> Any:
         return None
     if isinstance(value, ri.SexpClosure):
         return value
-    names = _names(value)
+    names = names_of(value)
     if value.typeof == ri.RTYPES.VECSXP:
         items = [r_value(v) for v in value]
     elif value.typeof in (ri.RTYPES.REALSXP, ri.RTYPES.INTSXP, ri.RTYPES.LGLSXP,
@@ -45,12 +45,3 @@ def _scalar(value: Any, typeof: Any) -> Any:
     if typeof == ri.RTYPES.STRSXP:
         return None if value is ri.NA_Character else str(value)
     return float(value)
-
-
-def _names(value: Any) -> list[str] | None:
-    import rpy2.rinterface as ri
-
-    names = value.names
-    if names is ri.NULL or names is None:
-        return None
-    return [str(n) for n in names]

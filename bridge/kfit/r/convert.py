@@ -112,10 +112,11 @@ def _factor(value: Any) -> Converted:
     return Converted(out, levels=levels, na_count=na_count)
 
 
-def _names(value: Any) -> list[str] | None:
-    names = value.names
+def names_of(value: Any) -> list[str] | None:
+    """The names of an R vector or list; None when it has no (non-empty) names."""
     import rpy2.rinterface as ri
 
+    names = value.names
     if names is ri.NULL or names is None:
         return None
     names = [str(n) for n in names]
@@ -125,7 +126,7 @@ def _names(value: Any) -> list[str] | None:
 def _list(value: Any, argument: str, float_dtype: Any) -> Converted:
     parts = [r_to_numpy(item, argument=argument, float_dtype=float_dtype)
              for item in value]
-    names = _names(value)
+    names = names_of(value)
     na_count = sum(p.na_count for p in parts)
     levels = parts[0].levels if len(parts) == 1 else None
     if names is not None:
@@ -141,7 +142,7 @@ def _data_frame(value: Any, argument: str, float_dtype: Any) -> Converted:
     import rpy2.rinterface as ri
 
     columns = []
-    for name, column in zip(_names(value) or [], value, strict=False):
+    for name, column in zip(names_of(value) or [], value, strict=False):
         numeric = (ri.RTYPES.REALSXP, ri.RTYPES.INTSXP, ri.RTYPES.LGLSXP)
         if column.typeof not in numeric or "factor" in class_attribute(column):
             raise KfitTypeError(

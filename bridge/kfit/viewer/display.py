@@ -34,15 +34,14 @@ def show(view: MetricsView) -> str | None:
         return None
     if not environment.r_is_running() or not environment.r_hosts_python():
         return view.open_in_browser()
-    from kfit.r.session import call_r, robjects
+    from kfit.r.session import call_r, get_option, robjects
 
-    ro = robjects()
-    viewer = call_r(ro.r["getOption"], "viewer")
-    if viewer is not ro.NULL:
+    viewer = get_option("viewer")
+    if viewer is not None:
         path = str(view.path)
         call_r(viewer, path)
         return path
-    call_r(ro.r["browseURL"], view.file_url)
+    call_r(robjects().r["browseURL"], view.file_url)
     return view.file_url
 
 
