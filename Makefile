@@ -5,6 +5,9 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 RLIB := $(CURDIR)/.Rlib
+VENV_CRAN := .venv-cran
+PY_CRAN := $(VENV_CRAN)/bin/python
+RLIB_CRAN := $(CURDIR)/.Rlib-cran
 STAMPS := .stamps
 export R_LIBS_USER := $(RLIB)
 export KFIT_PYTHON := $(CURDIR)/$(PY)
@@ -14,15 +17,51 @@ export KFIT_REQUIRE_CORE := true
 APT_PACKAGES := r-base-core r-base-dev r-cran-reticulate r-cran-testthat \
   r-cran-ggplot2 r-cran-vdiffr r-cran-cli r-cran-rlang r-cran-withr \
   r-cran-generics r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown r-cran-jsonlite \
+  r-cran-rcpp r-cran-rcpptoml r-cran-here r-cran-png r-cran-rappdirs r-cran-matrix \
+  r-cran-magrittr r-cran-zeallot r-cran-fastmap r-cran-glue r-cran-processx \
+  r-cran-yaml r-cran-rstudioapi r-cran-lifecycle r-cran-base64enc r-cran-whisker \
+  r-cran-tidyselect r-cran-backports r-cran-globals r-cran-callr \
   pandoc chromium nodejs npm
 
-.PHONY: demo test bench setup lint pytest rtest rcheck clean
+# Two R worlds, each with its own Python: "debian" is Debian's reticulate 1.28
+# with .venv (NumPy 1.x); "cran" is reticulate 1.46 and keras3 1.5.1 from a
+# CRAN-like repository in .Rlib-cran (masking Debian's reticulate) with
+# .venv-cran (NumPy 2). The kfit R package is pure R: one copy, in .Rlib.
+# rtest and rcheck run in every world, one after the other.
+WORLDS := debian cran
+WORLD_debian := KFIT_R_WORLD=debian R_LIBS_USER=$(RLIB) KFIT_PYTHON=$(CURDIR)/$(PY)
+WORLD_cran := KFIT_R_WORLD=cran R_LIBS_USER=$(RLIB_CRAN):$(RLIB) \
+  KFIT_PYTHON=$(CURDIR)/$(PY_CRAN) RETICULATE_PYTHON=$(CURDIR)/$(PY_CRAN) \
+  RETICULATE_USE_MANAGED_VENV=no
+# Extra testthat::test_dir() arguments per world: keras3 exists only in "cran",
+# so "debian" leaves out the files test-keras3*. (Debian's testthat 3.1.6 matches
+# the filter against the path less "test-": "^keras3" alone would match nothing.)
+RTEST_ARGS_debian := filter = "(^|/test-)keras3", invert = TRUE,
+RTEST_ARGS_cran :=
+
+# The cran world's repository: KFIT_CRAN_REPO (a URL or a folder), else
+# ../shared/cran beside the project when it is there, else CRAN itself.
+SHARED_CRAN := $(abspath $(CURDIR)/../shared/cran)
+ifeq ($(strip $(KFIT_CRAN_REPO)),)
+KFIT_CRAN_REPO := $(if $(wildcard $(SHARED_CRAN)/src/contrib/PACKAGES),$(SHARED_CRAN),https://cloud.r-project.org)
+endif
+CRAN_REPO := $(if $(wildcard $(KFIT_CRAN_REPO)/src/contrib/PACKAGES),file://$(abspath $(KFIT_CRAN_REPO)),$(KFIT_CRAN_REPO))
+# A local repository's index: the cran library is reinstalled when it changes.
+CRAN_REPO_INDEX := $(wildcard $(patsubst file://%,%,$(CRAN_REPO))/src/contrib/PACKAGES)
+
+RTEST_WORLDS := $(addprefix rtest-,$(WORLDS))
+RCHECK_WORLDS := $(addprefix rcheck-,$(WORLDS))
+
+.PHONY: demo test bench setup lint pytest rtest rcheck clean $(RTEST_WORLDS) $(RCHECK_WORLDS)
+# The worlds run one after the other, also under -j.
+.NOTPARALLEL: rtest rcheck
 
 R_SOURCES := $(shell find r_pkg -type f -not -path '*/_snaps/*' 2>/dev/null)
 
 VIEWER := bridge/kfit/viewer
 
-setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/viewer $(STAMPS)/rpkg
+setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/viewer $(STAMPS)/rpkg \
+  $(STAMPS)/venv-cran $(STAMPS)/rlib-cran
 
 # Debian packages (R first: rpy2 builds against the R it finds).
 $(STAMPS)/apt: Makefile
@@ -37,9 +76,21 @@ $(STAMPS)/apt: Makefile
 	    apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/venv: pyproject.toml $(STAMPS)/apt
+# The version pins of each world are pip constraints in setup/, not package metadata.
+$(STAMPS)/venv: pyproject.toml setup/constraints-debian.txt $(STAMPS)/apt
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e ".[test]"
+	$(PY) -m pip install -q --disable-pip-version-check -c setup/constraints-debian.txt -e ".[test]"
+	@touch $@
+
+# The cran world's Python: kfit with NumPy 2.
+$(STAMPS)/venv-cran: pyproject.toml setup/constraints-cran.txt $(STAMPS)/apt
+	@test -x $(PY_CRAN) || python3 -m venv $(VENV_CRAN)
+	$(PY_CRAN) -m pip install -q --disable-pip-version-check -c setup/constraints-cran.txt -e .
+	@touch $@
+
+# The cran world's R library: reticulate and keras3 from $(CRAN_REPO), built afresh.
+$(STAMPS)/rlib-cran: setup/install-cran-world.R $(CRAN_REPO_INDEX) $(STAMPS)/apt
+	R_LIBS_USER=$(RLIB_CRAN) Rscript setup/install-cran-world.R $(RLIB_CRAN) $(CRAN_REPO)
 	@touch $@
 
 # The chart library of the live metrics view, from npm, copied into the package.
@@ -64,12 +115,18 @@ lint: setup
 pytest: setup
 	$(PY) -m pytest -q
 
-rtest: setup
-	NOT_CRAN=true Rscript -e 'testthat::test_dir("r_pkg/tests/testthat", package = "kfit", load_package = "installed", stop_on_failure = TRUE)'
+# The testthat suite in each world (rtest-debian, rtest-cran).
+rtest: $(RTEST_WORLDS)
+$(RTEST_WORLDS): rtest-%: setup
+	@echo "== rtest, R world $*"
+	$(WORLD_$*) NOT_CRAN=true Rscript -e 'testthat::test_dir("r_pkg/tests/testthat", package = "kfit", load_package = "installed", $(RTEST_ARGS_$*)stop_on_failure = TRUE)'
 
-# R CMD check of the built tarball: no ERROR and no WARNING allowed.
-rcheck: setup
-	@d=$$(mktemp -d) && cd $$d && R CMD build --no-build-vignettes $(CURDIR)/r_pkg >/dev/null && \
+# R CMD check of the built tarball in each world (rcheck-debian, rcheck-cran):
+# no ERROR and no WARNING allowed.
+rcheck: $(RCHECK_WORLDS)
+$(RCHECK_WORLDS): rcheck-%: setup
+	@echo "== rcheck, R world $*"
+	@export $(WORLD_$*) && d=$$(mktemp -d) && cd $$d && R CMD build --no-build-vignettes $(CURDIR)/r_pkg >/dev/null && \
 	  NOT_CRAN=true _R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual --no-build-vignettes kfit_*.tar.gz; \
 	  status=$$?; grep -E "^(Status|\* checking .*(NOTE|WARNING|ERROR))" kfit.Rcheck/00check.log; \
 	  [ $$status -eq 0 ] && ! grep -qE "^Status: .*(ERROR|WARNING)" kfit.Rcheck/00check.log
@@ -82,4 +139,4 @@ bench: setup
 	$(PY) bench/view_metrics.py
 
 clean:
-	rm -rf $(STAMPS) $(VENV) $(RLIB)
+	rm -rf $(STAMPS) $(VENV) $(RLIB) $(VENV_CRAN) $(RLIB_CRAN)

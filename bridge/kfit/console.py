@@ -1,9 +1,10 @@
-"""Console output during training, written on the main thread only.
+"""Console output during a run that R hosts: through R's own `cat()`.
 
-While a run lasts, `sys.stdout`/`sys.stderr` are replaced by proxies: text
-written on the main thread goes straight out; text written on other threads
-(Keras' progress bar on the worker) is posted to the pump. When R hosts
-Python, the text goes to R's `cat()`, so knitr and RStudio capture it.
+Python's `sys.stdout` writes to the process's file descriptor, which knitr,
+`sink()`, `capture.output()` and RStudio's console never see. While a run
+lasts, text written on the main thread (Keras' progress bar: Keras trains
+there) goes to R's `cat()`, called through reticulate; text from any other
+thread goes where it went before (R may only be called on its main thread).
 """
 
 from __future__ import annotations
@@ -11,35 +12,30 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from kfit.pump import Pump
-from kfit.r.session import call_r, on_main_thread
 
+class RConsoleWriter(io.TextIOBase):
+    """A text stream that writes through R on the main thread."""
 
-class MainThreadWriter(io.TextIOBase):
-    """A text stream whose writes happen on the main thread."""
-
-    def __init__(self, write: Callable[[str], Any], flush: Callable[[], Any],
-                 pump: Pump, original: Any) -> None:
+    def __init__(self, write: Callable[[str, bool], Any], original: Any,
+                 to_stderr: bool) -> None:
         self._write = write
-        self._flush = flush
-        self._pump = pump
         self._original = original
+        self._to_stderr = to_stderr
 
     def write(self, text: str) -> int:
-        if on_main_thread():
-            self._write(text)
+        if threading.current_thread() is threading.main_thread():
+            self._write(text, self._to_stderr)
         else:
-            self._pump.post(lambda: self._write(text))
+            self._original.write(text)
         return len(text)
 
     def flush(self) -> None:
-        if on_main_thread():
-            self._flush()
-        else:
-            self._pump.post(self._flush)
+        if threading.current_thread() is not threading.main_thread():
+            self._original.flush()
 
     def isatty(self) -> bool:
         return bool(getattr(self._original, "isatty", lambda: False)())
@@ -52,45 +48,12 @@ class MainThreadWriter(io.TextIOBase):
         return self._original.fileno()
 
 
-# R's cat(), flush.console() and stderr(), looked up once on the main thread
-# and kept for the life of the process: never released, so never released on
-# the wrong thread. Standard output is not cached: R's stdout() follows sink(),
-# so cat() is called without a `file` to write wherever R's output goes now.
-_r_console: dict[str, Any] = {}
-
-
-def _r_function(name: str) -> Any:
-    if not _r_console:
-        from kfit.r.session import robjects
-
-        ro = robjects()
-        _r_console.update(cat=ro.baseenv["cat"], flush=ro.r["flush.console"],
-                          stderr=ro.baseenv["stderr"]())
-    return _r_console[name]
-
-
-def _r_writer(to_stderr: bool) -> tuple[Callable[[str], Any], Callable[[], Any]]:
-    def write(text: str) -> Any:
-        if to_stderr:
-            return call_r(_r_function("cat"), text, file=_r_function("stderr"), sep="")
-        return call_r(_r_function("cat"), text, sep="")
-
-    return write, lambda: call_r(_r_function("flush"))
-
-
 @contextlib.contextmanager
-def routed_output(pump: Pump, *, to_r: bool) -> Iterator[None]:
-    """Route sys.stdout/sys.stderr through the main thread for the run."""
+def routed_to_r(write: Callable[[str, bool], Any]) -> Iterator[None]:
+    """Route sys.stdout/sys.stderr through `write(text, to_stderr)` (R's cat)."""
     originals = sys.stdout, sys.stderr
-    writers = []
-    for index, original in enumerate(originals):
-        if to_r:
-            write, flush = _r_writer(to_stderr=index == 1)
-        else:
-            write = original.write
-            flush = original.flush
-        writers.append(MainThreadWriter(write, flush, pump, original))
-    sys.stdout, sys.stderr = writers
+    sys.stdout = RConsoleWriter(write, originals[0], to_stderr=False)
+    sys.stderr = RConsoleWriter(write, originals[1], to_stderr=True)
     try:
         yield
     finally:

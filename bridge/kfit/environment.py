@@ -1,20 +1,50 @@
 """Where kfit runs: inside R or not, knitr, RStudio, distributed training.
 
-Nothing here starts R: R is only asked when it is already running in this
-process (R hosts Python through reticulate, or rpy2 started it).
+When R hosts Python, the R package tells the core what R knows (knitr,
+RStudio, the viewer, environment variables as R sees them) for the length
+of a run (`r_context`): the core never calls into R to ask. When Python
+hosts R through rpy2, R is asked directly. Nothing here starts R.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+_context: list[Mapping[str, Any]] = []
 
 
-def r_is_running() -> bool:
-    """True when an R session lives in this process."""
-    if "rpytools" in sys.modules:  # reticulate's helpers: R hosts Python.
-        return True
-    if "rpy2.rinterface" not in sys.modules:
+@contextlib.contextmanager
+def r_context(context: Mapping[str, Any]) -> Iterator[None]:
+    """What the R session told the core, for the length of one run.
+
+    Keys: `knitr` (bool), `rstudio` (bool), `tf_config` (str), `tempdir`
+    (str), `viewer` (an R function or None), `browse` (R's browseURL),
+    `write` (R's cat, see `kfit.console`).
+    """
+    _context.append(context)
+    try:
+        yield
+    finally:
+        _context.pop()
+
+
+def context() -> Mapping[str, Any] | None:
+    """The R session's context of the current run, if R hosts it."""
+    return _context[-1] if _context else None
+
+
+def r_hosts_python() -> bool:
+    """True when R embeds this Python (through reticulate)."""
+    return "rpytools" in sys.modules
+
+
+def rpy2_hosts_r() -> bool:
+    """True when this Python runs R through rpy2 (and R is not the host)."""
+    if r_hosts_python() or "rpy2.rinterface" not in sys.modules:
         return False
     from rpy2.rinterface_lib import embedded
 
@@ -22,47 +52,54 @@ def r_is_running() -> bool:
 
 
 def r_option(name: str) -> object:
-    """The value of R option `name` as a Python scalar (None if unset/no R)."""
-    if not r_is_running():
+    """R option `name` as a Python scalar, under rpy2 (None if unset / no R)."""
+    if not rpy2_hosts_r():
         return None
     from kfit.r import session
 
     return session.get_option(name)
 
 
-def in_knitr() -> bool:
-    """True while knitr renders a document (R option `knitr.in.progress`)."""
-    return bool(r_option("knitr.in.progress"))
-
-
 def getenv(name: str) -> str:
-    """An environment variable, as R sees it when R is running.
+    """An environment variable, as R sees it when R runs under rpy2.
 
     Python copies the environment when it starts; R's `Sys.setenv()` later
     changes the process environment that only R (and C) then read.
     """
-    if r_is_running():
+    if rpy2_hosts_r():
         from kfit.r.session import call_r, robjects
 
         return str(call_r(robjects().r["Sys.getenv"], name)[0])
     return os.environ.get(name, "")
 
 
+def in_knitr() -> bool:
+    """True while knitr renders a document (R option `knitr.in.progress`)."""
+    ctx = context()
+    if ctx is not None:
+        return bool(ctx.get("knitr"))
+    return bool(r_option("knitr.in.progress"))
+
+
 def in_rstudio() -> bool:
     """True inside RStudio (it sets the environment variable RSTUDIO=1)."""
+    ctx = context()
+    if ctx is not None:
+        return bool(ctx.get("rstudio"))
     return getenv("RSTUDIO") == "1"
 
 
 def has_viewer() -> bool:
     """True when R has a viewer (RStudio's `getOption("viewer")`)."""
+    ctx = context()
+    if ctx is not None:
+        return ctx.get("viewer") is not None
     return r_option("viewer") is not None
 
 
 def in_distributed_worker() -> bool:
     """True on a distributed training server (TF_CONFIG is set)."""
+    ctx = context()
+    if ctx is not None:
+        return bool(ctx.get("tf_config"))
     return bool(getenv("TF_CONFIG"))
-
-
-def r_hosts_python() -> bool:
-    """True when R embeds this Python (through reticulate)."""
-    return "rpytools" in sys.modules

@@ -44,7 +44,15 @@ class KfitTypeError(KfitArgumentError, TypeError):
 
 
 class RError(KfitError, RuntimeError):
-    """R code called by kfit (a generator, a callback) signalled an error."""
+    """R code called by kfit (a generator, a callback) signalled an error.
+
+    Attributes:
+        call: the R call that signalled it (deparsed), or "".
+    """
+
+    def __init__(self, message: str, *, call: str = "") -> None:
+        super().__init__(message)
+        self.call = call
 
     def __str__(self) -> str:
         return f"R error: {super().__str__()}"
@@ -69,6 +77,21 @@ class KfitTrainingError(KfitError, RuntimeError):
         self.history = history
         self.epoch = epoch
         self.step = step
+
+
+class KfitWorkerError(KfitTrainingError):
+    """An R worker process died or could not start.
+
+    Attributes:
+        worker: the worker's number (1-based).
+        exit: how it ended, e.g. "killed by signal 9 (SIGKILL)".
+    """
+
+    def __init__(self, message: str, *, worker: int | None = None,
+                 exit: str | None = None, **fields: Any) -> None:
+        super().__init__(message, **fields)
+        self.worker = worker
+        self.exit = exit
 
 
 class KfitDeprecationWarning(FutureWarning):

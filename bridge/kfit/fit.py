@@ -20,7 +20,8 @@ FIT_ARGUMENTS = (
     "model", "x", "y", "batch_size", "epochs", "callbacks", "validation_split",
     "validation_data", "shuffle", "class_weight", "sample_weight", "initial_epoch",
     "steps_per_epoch", "validation_steps", "validation_batch_size",
-    "validation_freq", "verbose", "view_metrics")
+    "validation_freq", "verbose", "view_metrics", "workers", "max_queue_size",
+    "worker_globals", "worker_packages")
 
 
 def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
@@ -30,14 +31,16 @@ def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
         initial_epoch: Any = 1, steps_per_epoch: Any = None,
         validation_steps: Any = None, validation_batch_size: Any = None,
         validation_freq: Any = 1, verbose: Any = "auto", view_metrics: Any = "auto",
-        **unknown: Any) -> TrainingHistory:
+        workers: Any = None, max_queue_size: Any = 10, worker_globals: Any = None,
+        worker_packages: Any = None, **unknown: Any) -> TrainingHistory:
     """Train `model` with the semantics R users know from keras3.
 
     Args:
         model: a compiled Keras 3 model.
         x: inputs: arrays (numpy, tensors, R arrays; a list/dict for several
             inputs), a Python generator or iterator, a `keras.utils.PyDataset`,
-            a `tf.data.Dataset`, or an R function returning batches.
+            a `tf.data.Dataset`, or an R function: a generator `function()`
+            or an index dataset `function(i)` returning batch i (1-based).
         y: targets, for array inputs only.
         batch_size: rows per batch for arrays (default 32).
         epochs: the number of the LAST epoch to train (1-based).
@@ -60,6 +63,13 @@ def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
         validation_freq: validate every N epochs, or after the listed epochs.
         verbose: 0, 1, 2 or "auto" (1; 2 under knitr or with TF_CONFIG set).
         view_metrics: True, False or "auto" (RStudio viewer, > 1 epoch).
+        workers: (kfit extension) where an R function runs: 0 in this
+            session between steps; 1 (default) in one R worker process; N in
+            N processes (index datasets). Threads loading a PyDataset.
+        max_queue_size: (kfit extension) batches made ahead at most.
+        worker_globals: R globals for the workers that detection misses:
+            names (looked up in R's global environment) or a dict of R values.
+        worker_packages: R packages to load in the workers.
 
     Returns:
         A `TrainingHistory` whose epochs are the real epoch numbers.
@@ -78,14 +88,16 @@ def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
                 validation_steps=validation_steps,
                 validation_batch_size=validation_batch_size,
                 validation_freq=validation_freq, verbose=verbose,
-                view_metrics=view_metrics, max_queue_size=10, workers=None,
-                legacy_epochs=False)
+                view_metrics=view_metrics, max_queue_size=max_queue_size,
+                workers=workers, worker_globals=worker_globals,
+                worker_packages=worker_packages, legacy_epochs=False)
 
 
 GENERATOR_ARGUMENTS = (
     "model", "generator", "steps_per_epoch", "epochs", "verbose", "callbacks",
     "view_metrics", "validation_data", "validation_steps", "class_weight",
-    "max_queue_size", "workers", "initial_epoch")
+    "max_queue_size", "workers", "initial_epoch", "worker_globals",
+    "worker_packages")
 
 
 def fit_generator(model: Any, generator: Any, steps_per_epoch: Any = None,
@@ -94,6 +106,7 @@ def fit_generator(model: Any, generator: Any, steps_per_epoch: Any = None,
                   validation_data: Any = None, validation_steps: Any = None,
                   class_weight: Any = None, max_queue_size: Any = 10,
                   workers: Any = 1, initial_epoch: Any = 0,
+                  worker_globals: Any = None, worker_packages: Any = None,
                   **unknown: Any) -> TrainingHistory:
     """Deprecated: train on batches from a generator (keras 2.x R API).
 
@@ -105,8 +118,8 @@ def fit_generator(model: Any, generator: Any, steps_per_epoch: Any = None,
             tf.data.Dataset yielding (inputs, targets[, sample_weights]).
         steps_per_epoch: batches per epoch (required).
         max_queue_size: batches made ahead of training.
-        workers: threads loading a PyDataset (a Python generator uses one
-            thread; an R generator runs on R's main thread).
+        workers: as in `fit()`: R worker processes for an R function
+            (0: in this session), threads for a PyDataset.
         Others: as in `fit()`.
     """
     warnings.warn(KfitDeprecationWarning(
@@ -125,6 +138,7 @@ def fit_generator(model: Any, generator: Any, steps_per_epoch: Any = None,
                 validation_steps=validation_steps, validation_batch_size=None,
                 validation_freq=1, verbose=verbose, view_metrics=view_metrics,
                 max_queue_size=max_queue_size, workers=workers,
+                worker_globals=worker_globals, worker_packages=worker_packages,
                 legacy_epochs=True, x_argument="generator")
 
 
@@ -148,9 +162,35 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
          initial_epoch: Any, steps_per_epoch: Any, validation_steps: Any,
          validation_batch_size: Any, validation_freq: Any, verbose: Any,
          view_metrics: Any, max_queue_size: Any, workers: Any,
+         worker_globals: Any, worker_packages: Any,
          legacy_epochs: bool, x_argument: str = "x") -> TrainingHistory:
+    from kfit.interrupt import interruptible
+
+    with interruptible():
+        return _fit_here(
+            model, x, y, batch_size=batch_size, epochs=epochs, callbacks=callbacks,
+            validation_split=validation_split, validation_data=validation_data,
+            shuffle=shuffle, class_weight=class_weight, sample_weight=sample_weight,
+            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+            validation_steps=validation_steps,
+            validation_batch_size=validation_batch_size,
+            validation_freq=validation_freq, verbose=verbose,
+            view_metrics=view_metrics, max_queue_size=max_queue_size,
+            workers=workers, worker_globals=worker_globals,
+            worker_packages=worker_packages, legacy_epochs=legacy_epochs,
+            x_argument=x_argument)
+
+
+def _fit_here(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
+              callbacks: Sequence[Any] | None, validation_split: Any,
+              validation_data: Any, shuffle: Any, class_weight: Any,
+              sample_weight: Any, initial_epoch: Any, steps_per_epoch: Any,
+              validation_steps: Any, validation_batch_size: Any,
+              validation_freq: Any, verbose: Any, view_metrics: Any,
+              max_queue_size: Any, workers: Any, worker_globals: Any,
+              worker_packages: Any, legacy_epochs: bool,
+              x_argument: str) -> TrainingHistory:
     from kfit import data
-    from kfit.pump import Pump
     from kfit.training import Run, train
 
     _check_compiled(model)
@@ -162,7 +202,8 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
     validation_steps = args.optional_whole_number("validation_steps", validation_steps)
     max_queue_size = args.whole_number("max_queue_size", max_queue_size, minimum=1)
     workers_given = workers is not None
-    workers = args.whole_number("workers", 1 if workers is None else workers, minimum=1)
+    workers = args.whole_number("workers", 1 if workers is None else workers, minimum=0)
+    worker_packages = _check_worker_packages(worker_packages)
     split = args.check_validation_split(validation_split)
     freq = args.resolve_validation_freq(validation_freq)
     resolved_verbose = args.resolve_verbose(verbose)
@@ -192,29 +233,31 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
             sources.append(val_source)
         elif split:
             source, val_source = source.split(split)
-        if workers_given and workers > 1 and source.kind == "R generator":
+        streamed = {source.kind} | ({val_source.kind} if val_source else set())
+        if workers_given and not streamed & {"R generator", "PyDataset",
+                                             "Python generator"}:
             warnings.warn(KfitWarning(
-                f"workers = {workers}: R generators run on R's main thread (R is "
-                f"single-threaded); up to max_queue_size = {max_queue_size} batches "
-                "are made ahead while Keras trains."), stacklevel=3)
-
-        pump = Pump()
+                f"`workers` ({workers}) only applies to generators and datasets "
+                f"made in R or Python; it is ignored for {source.kind}."),
+                stacklevel=4)
         if workers_given is False and source.kind == "PyDataset":
             workers = max(1, int(getattr(x, "workers", 1) or 1))
         options = data.FeedOptions(
             role="training", argument=x_argument, batch_size=batch_size,
             steps=steps_per_epoch, shuffle=bool(shuffle), class_weight=weights,
             max_queue_size=max_queue_size, workers=workers,
-            first_epoch=epoch_range.first)
+            first_epoch=epoch_range.first, worker_globals=worker_globals,
+            worker_packages=worker_packages)
         history = TrainingHistory(_params(resolved_verbose, epoch_range, show_view))
-        train_feed = source.feed(options, wake=pump.wake)
+        train_feed = source.feed(options)
         val_feed = None
         if val_source is not None:
             val_feed = val_source.feed(data.FeedOptions(
                 role="validation", argument="validation_data",
                 batch_size=validation_batch_size or batch_size, steps=validation_steps,
                 max_queue_size=max_queue_size, workers=workers,
-                first_epoch=epoch_range.first), wake=pump.wake)
+                first_epoch=epoch_range.first, worker_globals=worker_globals,
+                worker_packages=worker_packages))
             history.params["validation_samples"] = val_feed.samples
         history.params["steps"] = _steps(train_feed)
         history.params["samples"] = train_feed.samples
@@ -225,7 +268,7 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
             history.params["view_url"] = view.file_url
         run = Run(model=model, train=train_feed, validation=val_feed,
                   epochs=epoch_range, verbose=resolved_verbose, validation_freq=freq,
-                  callbacks=callbacks, history=history, pump=pump)
+                  callbacks=callbacks, history=history)
         return train(run)
     finally:
         if view is not None:
@@ -260,6 +303,18 @@ def _steps(feed: Any) -> int | None:
     if feed.samples is not None and feed.batch_size:
         return -(-feed.samples // feed.batch_size)
     return None
+
+
+def _check_worker_packages(packages: Any) -> list[str] | None:
+    if packages is None:
+        return None
+    if isinstance(packages, str):
+        packages = [packages]
+    if not isinstance(packages, (list, tuple)) or not all(
+            isinstance(p, str) and p for p in packages):
+        raise KfitTypeError("worker_packages", "must be names of R packages.",
+                            packages, 'e.g. c("data.table", "magick").')
+    return list(packages)
 
 
 def _check_callbacks(callbacks: Any) -> list[Any]:

@@ -1,29 +1,27 @@
 """The one training loop behind `fit()` and `fit_generator()`.
 
-Keras' `model.fit` trains on a worker thread; the calling thread pumps R
-work (see `kfit.pump`). Keras keeps some settings per thread, so the
-caller's Keras state is copied to the worker first.
+Keras' `model.fit` runs on the calling thread (R's main thread when R hosts
+Python), exactly where keras3 runs it: every R function that Keras or
+TensorFlow calls (callbacks, layers, losses, metrics) runs where R expects
+it. Data reaches Keras through tf.data from producers that hold no R
+(threads reading R worker processes, Python generators), or from R in this
+session between steps (`workers = 0`, see `kfit.callbacks.StreamGuard`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
-import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kfit import environment
 from kfit.arguments import EpochRange
-from kfit.callbacks import HistoryRecorder, StreamGuard, TrainingCancelled
-from kfit.console import routed_output
+from kfit.callbacks import HistoryRecorder, StreamGuard
 from kfit.data.base import Feed
 from kfit.data.producer import SourceError
-from kfit.errors import KfitError, KfitTrainingError, KfitWarning
+from kfit.errors import KfitError, KfitTrainingError, KfitWarning, KfitWorkerError
 from kfit.history import TrainingHistory
-from kfit.pump import Pump
 
 
 @dataclass
@@ -38,23 +36,6 @@ class Run:
     validation_freq: int | list[int]
     callbacks: Sequence[Any]
     history: TrainingHistory
-    pump: Pump
-
-
-def _keras_thread_state() -> Callable[[], None]:
-    """Snapshot this thread's Keras globals; the result applies them elsewhere."""
-    from keras.src.backend.common import global_state
-
-    trackers = (global_state.GLOBAL_STATE_TRACKER,
-                global_state.GLOBAL_SETTINGS_TRACKER)
-    snapshot = [{k: copy.copy(v) for k, v in vars(t).items()} for t in trackers]
-
-    def apply() -> None:
-        for tracker, values in zip(trackers, snapshot, strict=True):
-            for name, value in values.items():
-                setattr(tracker, name, value)
-
-    return apply
 
 
 def _fit_arguments(run: Run, guard: StreamGuard) -> dict[str, Any]:
@@ -78,63 +59,44 @@ def _fit_arguments(run: Run, guard: StreamGuard) -> dict[str, Any]:
 
 
 def train(run: Run) -> TrainingHistory:
-    """Run `model.fit` on a worker thread while this thread pumps.
+    """Run `model.fit` here, on the calling thread.
 
     Raises:
-        KfitTrainingError: a generator or callback failed; `.history` holds
-            the finished epochs.
-        KeyboardInterrupt: with `.history` attached, after the worker stopped.
+        KfitTrainingError: a generator, worker or callback failed; `.history`
+            holds the finished epochs.
+        KeyboardInterrupt: with `.history` attached, after every producer
+            and worker stopped.
     """
-    streams = [f.stream for f in (run.train, run.validation) if f and f.stream]
-    producers = [p for f in (run.train, run.validation) if f for p in f.producers]
+    feeds = [f for f in (run.train, run.validation) if f is not None]
+    streams = [f.stream for f in feeds if f.stream is not None]
+    producers = [p for f in feeds for p in f.producers]
     guard = StreamGuard(run.train.stream,
                         run.validation.stream if run.validation else None,
-                        run.epochs.last)
+                        run.epochs.last, producers)
     arguments = _fit_arguments(run, guard)
-    apply_state = _keras_thread_state()
-    outcome: dict[str, BaseException] = {}
-
-    def work() -> None:
-        apply_state()
-        try:
-            run.model.fit(**arguments)
-        except BaseException as error:  # handed to the main thread below
-            outcome["error"] = error
-        finally:
-            run.pump.wake()
-
-    def cancel() -> None:
-        guard.cancelled = True
-        for stream in streams:
-            stream.close()
-
-    for callback in run.callbacks:
-        if hasattr(callback, "attach_pump"):
-            callback.attach_pump(run.pump)
-    for producer in producers:
-        if producer.on_main_thread:
-            run.pump.add_producer(producer)
-        producer.start()
-    worker = threading.Thread(target=work, name="kfit-train", daemon=True)
     try:
-        with routed_output(run.pump, to_r=environment.r_hosts_python()), \
-                warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Your input ran out of data")
-            worker.start()
-            run.pump.run(worker, cancel)
-    except BaseException as error:
-        _attach_history(error, run.history)
-        raise
-    finally:
         for producer in producers:
-            producer.stop()
-        if worker.ident is not None:
-            worker.join()
+            producer.start()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Your input ran out of data")
+            run.model.fit(**arguments)
+    except BaseException as error:
+        replacement = _training_error(error, streams, run.history)
+        if replacement is error:
+            raise
+        raise replacement  # noqa: B904 -- its __cause__ is the user's error
+    finally:
+        stop_producers(producers)
     for note in guard.notes:
         warnings.warn(KfitWarning(note), stacklevel=4)
-    if "error" in outcome:
-        raise _training_error(outcome["error"], streams, run.history)
     return run.history
+
+
+def stop_producers(producers: Sequence[Any]) -> None:
+    for producer in producers:
+        producer.stream.close()
+    for producer in producers:
+        producer.stop()
 
 
 def _attach_history(error: BaseException, history: TrainingHistory) -> None:
@@ -144,19 +106,29 @@ def _attach_history(error: BaseException, history: TrainingHistory) -> None:
 
 def _training_error(error: BaseException, streams: list[Any],
                     history: TrainingHistory) -> BaseException:
+    """The error to raise: the user's fault where it happened, with history."""
+    if isinstance(error, KeyboardInterrupt):
+        _attach_history(error, history)
+        return error
     failure = next((s.failure for s in streams if s.failure is not None), None)
     if failure is not None and not isinstance(error, SourceError):
         error = failure.error
-    if isinstance(error, TrainingCancelled):
-        error = KeyboardInterrupt()
     if isinstance(error, SourceError):
-        wrapped = KfitTrainingError(str(error), history=history, epoch=error.epoch,
-                                    step=error.step)
-        wrapped.__cause__ = error.original or error
+        original = error.original
+        if isinstance(original, KfitWorkerError):
+            wrapped: KfitTrainingError = KfitWorkerError(
+                str(error), history=history, epoch=error.epoch, step=error.step,
+                worker=original.worker, exit=original.exit)
+        else:
+            wrapped = KfitTrainingError(str(error), history=history,
+                                        epoch=error.epoch, step=error.step)
+        wrapped.__cause__ = original or error
         return wrapped
     if isinstance(error, KfitError) and not isinstance(error, KfitTrainingError):
         wrapped = KfitTrainingError(str(error), history=history)
         wrapped.__cause__ = error
         return wrapped
+    if isinstance(error, KfitTrainingError) and error.history is None:
+        error.history = history
     _attach_history(error, history)
     return error

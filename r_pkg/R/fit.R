@@ -5,10 +5,51 @@ generics::fit
 #' Train a Keras model
 #'
 #' Trains a compiled Keras 3 model with the semantics of keras3's `fit()`.
-#' Training runs in Python on a worker thread while R stays on its main
-#' thread, where R generators and R callbacks run, overlapped with training.
-#' All rules (1-based `initial_epoch`, 0-based `class_weight` keys, the
-#' validation split, `verbose = "auto"`) are decided by kfit's Python core.
+#' Keras trains on R's main thread, as with keras3, so R code that Keras
+#' calls (callbacks, `layer_lambda()`, R losses and metrics) runs where R
+#' expects it. An R generator runs in R worker processes that stream batches
+#' to the training, so making batches in R overlaps training. All rules
+#' (1-based `initial_epoch`, 0-based `class_weight` keys, the validation
+#' split, `verbose = "auto"`) are decided by kfit's Python core.
+#'
+#' @section R generators and workers:
+#' `x` (and `validation_data`) may be an R function:
+#' * a generator `function()` returning `list(inputs, targets)` or
+#'   `list(inputs, targets, sample_weights)` per call, and `NULL` when the
+#'   data has ended (it is called again for the next epoch); or
+#' * an index dataset `function(i)` returning batch `i` (1-based, `i` runs
+#'   over `1:steps_per_epoch` every epoch), the R counterpart of a Keras
+#'   `PyDataset`; batches reach Keras in index order.
+#'
+#' `workers` says where it runs:
+#' * `0`: in this session, between training steps. Nothing overlaps; side
+#'   effects (`<<-`, printing, the RNG) happen in your session.
+#' * `1` (the default): in one R worker process (a fresh `Rscript`), so R
+#'   work overlaps training.
+#' * `N > 1`: in `N` worker processes; only for an index dataset
+#'   `function(i)` (a generator's calls depend on each other).
+#'
+#' A worker gets a copy of the function with its enclosing environments, the
+#' globals it refers to (found as the globals package finds them), and the
+#' packages those come from; `worker_globals` and `worker_packages` add what
+#' detection misses. What users must know:
+#' * Assignments with `<<-` inside the function change the worker's copy;
+#'   they do not reach your session (use `workers = 0` for that).
+#' * Each worker is seeded from your session's RNG: `set.seed()` before
+#'   `fit()` makes runs identical.
+#' * Big data captured by the function is copied into each worker (it is
+#'   serialized once to a temporary file, which every worker reads): a
+#'   generator over a 1 GB matrix costs about a second more to start and
+#'   1 GB of memory per worker.
+#' * Output of `print()`/`message()` in a worker appears on the terminal,
+#'   not in knitr output.
+#' * A worker that dies stops training with an error of class
+#'   `kfit_worker_error`; the finished epochs are kept (see [last_history()]).
+#'
+#' @section Interrupting:
+#' Ctrl-C stops training within a second: the workers are stopped and
+#' `fit()` returns the history of the epochs that finished, with a warning of
+#' class `kfit_interrupted`. The same history is kept for [last_history()].
 #'
 #' @param object A compiled Keras model (built with keras3, or with
 #'   `reticulate::import("keras")`).
@@ -45,6 +86,17 @@ generics::fit
 #'   `"auto"`: 1, or 2 under knitr.
 #' @param view_metrics Show a live chart of the metrics: `TRUE`, `FALSE` or
 #'   `"auto"` (in RStudio's viewer, for more than one epoch).
+#' @param workers (kfit extension) Where an R function `x` runs: `0` in this
+#'   session, `1` (default) in one R worker process, `N` in `N` processes
+#'   (index datasets `function(i)`); threads loading a `PyDataset`. See the
+#'   section on workers.
+#' @param max_queue_size (kfit extension) Batches made ahead of training, at
+#'   most.
+#' @param worker_globals Objects the workers need that detection misses: a
+#'   character vector of names (looked up where `fit()` was called) or a named
+#'   list of values.
+#' @param worker_packages Packages to load in the workers, besides those the
+#'   globals come from.
 #' @returns A [keras_training_history], invisibly.
 #' @examples
 #' \dontrun{
@@ -66,7 +118,9 @@ fit.keras.src.models.model.Model <- function(
     initial_epoch = 1L, steps_per_epoch = NULL, validation_steps = NULL,
     validation_batch_size = NULL, validation_freq = 1L,
     verbose = getOption("keras.verbose", default = "auto"),
-    view_metrics = getOption("keras.view_metrics", default = "auto")) {
+    view_metrics = getOption("keras.view_metrics", default = "auto"),
+    workers = 1L, max_queue_size = 10L, worker_globals = NULL,
+    worker_packages = NULL) {
   args <- list(
     x = x, y = y, batch_size = batch_size, epochs = epochs,
     callbacks = callbacks, validation_split = validation_split,
@@ -76,9 +130,12 @@ fit.keras.src.models.model.Model <- function(
     validation_steps = validation_steps,
     validation_batch_size = validation_batch_size,
     validation_freq = validation_freq, verbose = verbose,
-    view_metrics = view_metrics
+    view_metrics = view_metrics,
+    workers = if (!missing(workers)) workers, max_queue_size = max_queue_size
   )
-  invisible(run_core(object, c(args, check_dots(...)), legacy = FALSE))
+  invisible(run_core(object, c(args, check_dots(...)), legacy = FALSE,
+                     workers = worker_spec(worker_globals, worker_packages,
+                                           parent.frame())))
 }
 
 #' Train a model on batches from a generator (deprecated)
@@ -89,12 +146,13 @@ fit.keras.src.models.model.Model <- function(
 #'
 #' @inheritParams fit.keras.src.models.model.Model
 #' @param generator An R function returning `list(inputs, targets)` or
-#'   `list(inputs, targets, sample_weights)` per call, or a Python generator
-#'   or `keras.utils.PyDataset`.
+#'   `list(inputs, targets, sample_weights)` per call (or batch `i` for an
+#'   index dataset `function(i)`), or a Python generator or
+#'   `keras.utils.PyDataset`.
 #' @param steps_per_epoch Batches per epoch (required).
 #' @param max_queue_size Batches made ahead of training.
-#' @param workers Threads loading a `PyDataset`; an R generator always runs
-#'   on R's main thread (R is single-threaded).
+#' @param workers R worker processes for an R `generator` (`0`: in this
+#'   session; see [fit()]), threads loading a `PyDataset`.
 #' @param initial_epoch Epochs already done (0-based).
 #' @returns A [keras_training_history], invisibly.
 #' @export
@@ -104,16 +162,19 @@ fit_generator <- function(object, generator, steps_per_epoch, epochs = 1,
                           view_metrics = getOption("keras.view_metrics", default = "auto"),
                           validation_data = NULL, validation_steps = NULL,
                           class_weight = NULL, max_queue_size = 10, workers = 1,
-                          initial_epoch = 0) {
+                          initial_epoch = 0, worker_globals = NULL,
+                          worker_packages = NULL) {
   if (missing(steps_per_epoch)) steps_per_epoch <- NULL
   args <- list(
     generator = generator, steps_per_epoch = steps_per_epoch, epochs = epochs,
     verbose = verbose, callbacks = callbacks, view_metrics = view_metrics,
     validation_data = validation_data, validation_steps = validation_steps,
     class_weight = class_weight, max_queue_size = max_queue_size,
-    workers = workers, initial_epoch = initial_epoch
+    workers = if (!missing(workers)) workers, initial_epoch = initial_epoch
   )
-  invisible(run_core(object, args, legacy = TRUE))
+  invisible(run_core(object, args, legacy = TRUE,
+                     workers = worker_spec(worker_globals, worker_packages,
+                                           parent.frame())))
 }
 
 check_dots <- function(..., call = rlang::caller_env()) {
@@ -129,15 +190,67 @@ check_dots <- function(..., call = rlang::caller_env()) {
 
 is_python <- function(x) inherits(x, "python.builtin.object")
 
-# Split the arguments: R values go to the stash (read over rpy2), Python
-# objects over reticulate. Then run the core and turn its record into R.
-run_core <- function(model, args, legacy, call = rlang::caller_env()) {
+data_arguments <- c("x", "y", "sample_weight", "validation_data", "generator")
+
+worker_spec <- function(globals, packages, envir) {
+  if (!is.null(packages) && (!is.character(packages) || anyNA(packages))) {
+    kfit_abort(c(
+      "{.arg worker_packages} must be a character vector of package names.",
+      x = "Received {received(packages)}."
+    ), class = "kfit_type_error", call = rlang::caller_env())
+  }
+  list(globals = globals, packages = packages, envir = envir)
+}
+
+arity_of <- function(f) {
+  formals <- names(formals(args(f)) %||% list())
+  if ("..." %in% formals) -1L else length(formals)
+}
+
+# An R function for the core: called in this session (encoded), or shipped
+# to worker processes with what it needs.
+function_spec <- function(f, label, workers) {
+  list(
+    call_encoded = function(...) call_encoded(f, ...),
+    prepare = function(n, globals = NULL, packages = NULL) {
+      worker_prepare(f, as.integer(n), globals %||% workers$globals,
+                     c(packages, workers$packages), envir = workers$envir)
+    },
+    arity = arity_of(f), label = label
+  )
+}
+
+callback_spec <- function(callback) {
+  hooks <- lapply(names(callback), function(hook) {
+    function_spec(callback[[hook]], paste0("callback_lambda `", hook, "`"), list())
+  })
+  list(hooks = stats::setNames(hooks, names(callback)), label = "callback_lambda")
+}
+
+# What the core asks of this R session during a run (see kfit/environment.py).
+r_context <- function() {
+  list(
+    knitr = isTRUE(getOption("knitr.in.progress")),
+    rstudio = identical(Sys.getenv("RSTUDIO"), "1"),
+    tf_config = Sys.getenv("TF_CONFIG"),
+    tempdir = tempdir(),
+    viewer = getOption("viewer"),
+    browse = function(url) utils::browseURL(url),
+    write = function(text, to_stderr) {
+      if (isTRUE(to_stderr)) cat(text, file = stderr(), sep = "") else cat(text, sep = "")
+    }
+  )
+}
+
+# R values go to the core encoded (kfit:::encode_for_core), R functions as
+# specs, callbacks in the user's order. Then the core's record becomes R.
+run_core <- function(model, args, legacy, workers, call = rlang::caller_env()) {
   core <- kfit_core(call = call)
   callbacks <- args$callbacks
+  args$callbacks <- NULL
   if (!is.null(callbacks) && (inherits(callbacks, "kfit_callback") || is_python(callbacks))) {
     callbacks <- list(callbacks)
   }
-  python_args <- list()
   if (length(callbacks)) {
     is_r <- vapply(callbacks, inherits, logical(1), what = "kfit_callback")
     bad <- !is_r & !vapply(callbacks, is_python, logical(1))
@@ -145,24 +258,34 @@ run_core <- function(model, args, legacy, call = rlang::caller_env()) {
       kfit_abort(c(
         "{.arg callbacks} must be {.fn callback_lambda} objects or Keras callbacks.",
         x = "Element {which(bad)[1]} is {received(callbacks[[which(bad)[1]]])}."
-      ), call = call)
+      ), class = "kfit_type_error", call = call)
     }
-    if (any(!is_r)) python_args$callbacks <- unname(callbacks[!is_r])
-    args$callbacks <- lapply(unname(callbacks[is_r]), unclass)
+    callbacks <- lapply(unname(callbacks), function(cb) {
+      if (inherits(cb, "kfit_callback")) callback_spec(cb) else cb
+    })
   }
-  for (name in names(args)) {
-    if (name != "callbacks" && is_python(args[[name]])) {
-      python_args[[name]] <- args[[name]]
+  functions <- list()
+  for (name in intersect(names(args), data_arguments)) {
+    if (is.function(args[[name]])) {
+      label <- paste0("R generator `", name, "`")
+      functions[[name]] <- function_spec(args[[name]], label, workers)
       args[name] <- list(NULL)
     }
   }
-  key <- stash_put(args)
-  on.exit(stash_drop(key), add = TRUE)
-  record <- core$fit_from_r(model, key, reticulate::dict(python_args), legacy)
-  history <- stash_get(key)
-  if (!inherits(history, "keras_training_history")) history <- NULL
+  record <- core$fit_from_r(model, encode_for_core(args), functions,
+                            callbacks %||% list(), legacy, r_context())
+  history <- history_from_record(record$history)
+  core_env$last_history <- history
   for (w in record$warnings) {
-    kfit_warn("{w$message}", class = paste0("kfit_", snake_case(w$class)))
+    kfit_warn("{w$message}", class = condition_class(w$class))
+  }
+  if (isTRUE(record$interrupted)) {
+    done <- if (is.null(history)) 0L else length(history$metrics[[1]] %||% numeric())
+    kfit_warn(c(
+      "Training was interrupted; the history of the {done} finished epoch{?s} is returned.",
+      i = "It is also kept for {.code kfit::last_history()}."
+    ), class = "kfit_interrupted")
+    return(history)
   }
   if (!isTRUE(record$ok)) abort_from_core(record, history, call)
   if (isTRUE(history$params$view_metrics) && isTRUE(getOption("knitr.in.progress"))) {
@@ -173,7 +296,36 @@ run_core <- function(model, args, legacy, call = rlang::caller_env()) {
   history
 }
 
+history_from_record <- function(record) {
+  if (is.null(record)) {
+    return(NULL)
+  }
+  metrics <- lapply(record$metrics, function(m) {
+    values <- as.double(unlist(m$values))
+    values[as.logical(unlist(m$missing))] <- NA_real_
+    values
+  })
+  new_keras_training_history(params = record$params, metrics = metrics)
+}
+
+#' The history of the latest training run
+#'
+#' [fit()] and [fit_generator()] keep the history of their latest run here,
+#' also when the run did not finish: after an error (a generator or callback
+#' failed, a worker died) or an interrupt, it holds the epochs that finished.
+#'
+#' @returns A [keras_training_history], or `NULL` before the first run.
+#' @export
+#' @examples
+#' last_history()
+last_history <- function() core_env$last_history
+
 snake_case <- function(x) tolower(gsub("([a-z0-9])([A-Z])", "\\1_\\2", x))
+
+# "KfitValueError" -> "kfit_value_error", "ValueError" -> "kfit_value_error".
+condition_class <- function(python_class) {
+  paste0("kfit_", sub("^kfit_", "", snake_case(python_class)))
+}
 
 # The core's message is "Argument `x` ...\nReceived: ...\nHint: ...".
 abort_from_core <- function(record, history, call) {
@@ -191,11 +343,13 @@ abort_from_core <- function(record, history, call) {
     # which stays available in the condition's `python_traceback` field.
     bullets <- c(bullets, i = "Python error {.cls {record$error_class}}; the traceback is in {.code rlang::last_error()$python_traceback}.")
   }
+  classes <- condition_class(record$error_class)
+  if (identical(classes, "kfit_worker_error")) classes <- c(classes, "kfit_training_error")
   kfit_abort(
     bullets,
-    class = c(paste0("kfit_", snake_case(record$error_class)),
-              if (!isTRUE(record$kfit)) "kfit_python_error"),
-    argument = record$argument, history = history,
+    class = c(classes, if (!isTRUE(record$kfit)) "kfit_python_error"),
+    argument = record$argument, history = history, epoch = record$epoch,
+    step = record$step, worker = record$worker, exit = record$exit,
     python_traceback = record$traceback, call = call
   )
 }

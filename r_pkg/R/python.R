@@ -51,8 +51,5 @@ kfit_core <- function(call = rlang::caller_env()) {
     }
     core_env$checked <- TRUE
   }
-  host <- core_env$host
-  # Start rpy2 in this R session now; the core keeps R's Ctrl-C handler.
-  host$prepare_r_session()
-  host
+  core_env$host
 }

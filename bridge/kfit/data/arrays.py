@@ -112,7 +112,7 @@ class ArraySource:
             out.append(src)
         return out[0], out[1]
 
-    def feed(self, options: FeedOptions, wake: Any = None) -> Feed:
+    def feed(self, options: FeedOptions) -> Feed:
         sample_weight = self.sample_weight
         if options.class_weight is not None:
             sample_weight = class_sample_weights(

@@ -27,6 +27,8 @@ class FeedOptions:
     max_queue_size: int = 10
     workers: int = 1
     first_epoch: int = 1
+    worker_globals: Any = None  # R generators: globals for the R workers
+    worker_packages: list[str] | None = None  # R generators: packages to load
 
 
 @dataclass
@@ -47,7 +49,8 @@ class Feed:
 
 
 class Producer(Protocol):
-    """Fills a stream: on the main thread (`produce_one`) or in threads."""
+    """Fills a stream: on the main thread between steps (`produce_one`, from
+    `kfit.callbacks.StreamGuard`) or on a thread of its own."""
 
     stream: BatchStream
     on_main_thread: bool
@@ -65,4 +68,4 @@ class Source(Protocol):
     kind: str
     levels: list[str] | None
 
-    def feed(self, options: FeedOptions, wake: Any = None) -> Feed: ...
+    def feed(self, options: FeedOptions) -> Feed: ...

@@ -7,8 +7,9 @@ an exception into a `Failure` placed where it happened in the stream, so the
 batches before it are still trained.
 
 It runs either on the main thread, one batch per call of `produce_one()`
-from the pump (R generators: R is single-threaded), or on one background
-thread (Python sources).
+between training steps (R generators with `workers = 0`: R is
+single-threaded), or on one background thread (Python sources, and the
+reader of R worker processes).
 """
 
 from __future__ import annotations
@@ -44,14 +45,16 @@ class StreamProducer:
         label: names the source in messages, e.g. "The R generator `x`".
         position: epoch/step bookkeeping.
         class_weight: normalised class weights, applied to every batch.
-        on_main_thread: produce from the pump (R) instead of a thread.
+        on_main_thread: produce between steps (R) instead of on a thread.
         normalize: raw batch -> checked batch (default `normalize_batch`).
+        on_stop: unblocks a `pull` that waits (e.g. on a worker's socket).
     """
 
     def __init__(self, pull: Callable[[], Any], stream: BatchStream, *, label: str,
                  position: Position, class_weight: ClassWeight | None = None,
                  on_main_thread: bool = False,
-                 normalize: Callable[..., Batch] | None = None) -> None:
+                 normalize: Callable[..., Batch] | None = None,
+                 on_stop: Callable[[], None] | None = None) -> None:
         self.pull = pull
         self.stream = stream
         self.label = label
@@ -59,6 +62,7 @@ class StreamProducer:
         self.class_weight = class_weight
         self.on_main_thread = on_main_thread
         self._normalize = normalize or normalize_batch
+        self._on_stop = on_stop
         self.finished = False
         self.first: Batch | None = None
         self._ends_in_a_row = 0
@@ -102,6 +106,8 @@ class StreamProducer:
 
     def stop(self, timeout: float = 10.0) -> None:
         self.stream.close()
+        if self._on_stop is not None:
+            self._on_stop()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None

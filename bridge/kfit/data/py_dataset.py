@@ -57,7 +57,7 @@ class PyDatasetSource:
             self._pending.append(future)
         return self._pending.popleft().result()
 
-    def feed(self, options: FeedOptions, wake: Any = None) -> Feed:
+    def feed(self, options: FeedOptions) -> Feed:
         n = self.dataset.num_batches
         steps = options.steps or n
         if steps is None:
@@ -72,7 +72,7 @@ class PyDatasetSource:
         self._indices = self._index_stream(options.shuffle and n is not None)
         return stream_feed(self.pull, options,
                            label=f"The PyDataset `{options.argument}`",
-                           on_main_thread=False, wake=wake, steps=steps)
+                           on_main_thread=False, steps=steps)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -28,7 +28,7 @@ class PythonGeneratorSource:
         except StopIteration:
             return END
 
-    def feed(self, options: FeedOptions, wake: Any = None) -> Feed:
+    def feed(self, options: FeedOptions) -> Feed:
         if options.workers > 1:
             warnings.warn(KfitWarning(
                 f"workers = {options.workers}: a Python generator yields one "
@@ -36,4 +36,4 @@ class PythonGeneratorSource:
                 "keras.utils.PyDataset to load batches in parallel."), stacklevel=4)
         return stream_feed(self.pull, options,
                            label=f"The generator `{options.argument}`",
-                           on_main_thread=False, wake=wake)
+                           on_main_thread=False)

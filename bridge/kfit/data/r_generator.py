@@ -1,8 +1,15 @@
-"""An R function of no arguments, called on the main thread over rpy2.
+"""An R function that makes batches: a generator or an index dataset.
 
-Each call returns `list(inputs, targets)` or `list(inputs, targets,
-sample_weights)`; `NULL` means the data has ended. The pump calls it up to
-`max_queue_size` batches ahead while Keras trains on the worker thread.
+- `function()`: each call returns `list(inputs, targets)` or
+  `list(inputs, targets, sample_weights)`; `NULL` means the data has ended
+  (the next call starts over).
+- `function(i)`: returns batch `i` (1-based) of `steps_per_epoch`, like a
+  Keras `PyDataset`; batches reach Keras in index order.
+
+`workers` says where it runs: `0`, in this session between training steps
+(no overlap; side effects stay in the session); `1` (the default), in one R
+worker process; `N > 1`, in N worker processes (index datasets only). R work
+in workers overlaps training because it runs in another process.
 """
 
 from __future__ import annotations
@@ -11,20 +18,28 @@ import warnings
 from typing import Any
 
 from kfit.data.base import Feed, FeedOptions
-from kfit.data.stream import END
+from kfit.data.stream import END, BatchStream
 from kfit.data.streamed import stream_feed
-from kfit.errors import KfitDataError, KfitWarning
-from kfit.r import registry
-from kfit.r.convert import class_attribute, is_r_object, r_to_numpy
-from kfit.r.session import call_r_function
+from kfit.errors import KfitDataError, KfitValueError, KfitWarning
+from kfit.r.codec import RList, describe
+from kfit.r.convert import r_to_numpy
+from kfit.r.function import RFunction
 
 
 def is_r_function(value: Any) -> bool:
-    if not is_r_object(value):
-        return False
-    import rpy2.rinterface as ri
+    if isinstance(value, RFunction):
+        return True
+    from kfit.r.rpy2_host import is_rpy2_function
 
-    return isinstance(value, ri.SexpClosure)
+    return is_rpy2_function(value)
+
+
+def as_r_function(value: Any, argument: str) -> RFunction:
+    if isinstance(value, RFunction):
+        return value
+    from kfit.r.rpy2_host import r_function
+
+    return r_function(value, f"R generator `{argument}`")
 
 
 class RGeneratorSource:
@@ -32,26 +47,31 @@ class RGeneratorSource:
     levels = None
 
     def __init__(self, function: Any, argument: str = "x") -> None:
-        self.ref = registry.register(function, f"R generator `{argument}`")
+        self.function = as_r_function(function, argument)
         self.argument = argument
         self._warned_na = False
+        self._pools: list[Any] = []
+
+    @property
+    def index_dataset(self) -> bool:
+        return self.function.arity == 1
 
     def close(self) -> None:
-        """Release the R function (on the main thread, after the run)."""
-        registry.release(self.ref)
+        """Stop the workers and release the R function (main thread)."""
+        while self._pools:
+            self._pools.pop().close()
+        self.function.release()
 
-    def pull(self) -> Any:
-        import rpy2.rinterface as ri
-
-        value = call_r_function(registry.resolve(self.ref))
-        if value is ri.NULL or isinstance(value, ri.NULLType):
+    def convert(self, value: Any) -> Any:
+        """A decoded R batch -> (inputs, targets[, sample_weights]) or END."""
+        if value is None:
             return END
-        if value.typeof != ri.RTYPES.VECSXP or "data.frame" in class_attribute(value):
+        if not isinstance(value, RList) or "data.frame" in value.classes:
             raise KfitDataError(
-                f"returned an R {'/'.join(value.rclass)}, not a list: it must "
-                "return list(inputs, targets) or list(inputs, targets, "
-                "sample_weights), or NULL when the data has ended")
-        parts = [r_to_numpy(item, argument=self.argument) for item in value]
+                f"returned {describe(value)}, not a list: it must return "
+                "list(inputs, targets) or list(inputs, targets, sample_weights), "
+                "or NULL when the data has ended")
+        parts = [r_to_numpy(item, argument=self.argument) for item in value.items]
         if len(parts) >= 2 and parts[1].na_count and not self._warned_na:
             self._warned_na = True
             warnings.warn(KfitWarning(
@@ -60,7 +80,65 @@ class RGeneratorSource:
                 stacklevel=2)
         return tuple(p.value for p in parts)
 
-    def feed(self, options: FeedOptions, wake: Any = None) -> Feed:
-        return stream_feed(self.pull, options,
-                           label=f"The R generator `{options.argument}`",
-                           on_main_thread=True, wake=wake)
+    def _check(self, options: FeedOptions) -> int | None:
+        """The steps of an index dataset (None for a generator); bad use raises."""
+        arity = self.function.arity
+        steps_argument = ("steps_per_epoch" if options.role == "training"
+                          else "validation_steps")
+        if arity is not None and arity > 1:
+            raise KfitValueError(
+                options.argument, f"is an R function of {arity} arguments.",
+                None, "give a generator function() or an index dataset "
+                "function(i) returning batch i.", show_received=False)
+        if arity == 1:
+            if options.steps is None:
+                raise KfitValueError(
+                    steps_argument, f"is needed when `{options.argument}` is an "
+                    "index dataset function(i).", None,
+                    f"give the number of batches: i runs 1..{steps_argument} "
+                    "each epoch.", show_received=False)
+            return options.steps
+        if options.workers > 1:
+            raise KfitValueError(
+                "workers", f"must be 0 or 1 when `{options.argument}` is a generator "
+                "function() (a generator's calls depend on each other).",
+                options.workers, "write it as an index dataset function(i) that "
+                "returns batch i (1-based): then workers = N makes batches in "
+                "N R processes, in index order.")
+        return None
+
+    def feed(self, options: FeedOptions) -> Feed:
+        steps = self._check(options)
+        label = f"The R generator `{options.argument}`"
+        if options.workers == 0:
+            return stream_feed(self._in_session_pull(steps), options, label=label,
+                               on_main_thread=True)
+        return self._worker_feed(options, steps, label)
+
+    def _in_session_pull(self, steps: int | None) -> Any:
+        index = [0]
+
+        def pull() -> Any:
+            if steps is None:
+                return self.convert(self.function.call_encoded())
+            index[0] = index[0] % steps + 1
+            return self.convert(self.function.call_encoded(index[0]))
+
+        return pull
+
+    def _worker_feed(self, options: FeedOptions, steps: int | None,
+                     label: str) -> Feed:
+        from kfit.workers import WorkerPool, WorkerReader
+
+        plan = self.function.prepare_workers(options.workers, options.worker_globals,
+                                             options.worker_packages)
+        pool = WorkerPool(plan, options.workers, label=label)
+        self._pools.append(pool)
+        pool.start()
+        holder: dict[str, BatchStream] = {}
+        reader = WorkerReader(pool, steps=steps, max_in_flight=options.max_queue_size,
+                              taken=lambda: holder["stream"].taken,
+                              convert=self.convert)
+        return stream_feed(reader.pull, options, label=label, on_main_thread=False,
+                           bind=lambda stream: holder.__setitem__("stream", stream),
+                           on_stop=pool.interrupt)

@@ -1,9 +1,9 @@
 """A bounded stream of batches from producers to Keras.
 
-Producers (the main-thread pump for R generators, background threads for
-Python sources) put batches, end-of-data markers and failures into a
-bounded queue; Keras reads it through a `tf.data.Dataset.from_generator`
-without autotuned prefetch (see DESIGN.md). The stream also tracks the
+Producers (the main thread between steps, or background threads) put
+batches, end-of-data markers and failures into a bounded queue; Keras reads
+it through a `tf.data.Dataset.from_generator` without autotuned prefetch
+(see DESIGN.md). The stream also tracks the
 epoch and step of each produced batch, so errors can say where they
 happened.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,16 +69,13 @@ class BatchStream:
             (steps_per_epoch/validation_steps): one reader across epochs,
             end-of-data means the data ran out. False: every epoch reads
             until an end-of-data marker.
-        on_take: called (from the reader's thread) after each item taken, to
-            wake a producer waiting for room.
     """
 
-    def __init__(self, role: str, max_queue_size: int, *, continuous: bool,
-                 on_take: Callable[[], None] | None = None) -> None:
+    def __init__(self, role: str, max_queue_size: int, *, continuous: bool) -> None:
         self.role = role
         self.continuous = continuous
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, max_queue_size))
-        self._on_take = on_take
+        self.taken = 0  # items the reader took
         self._closed = threading.Event()
         self.ran_dry = False  # an end-of-data marker reached the reader
         self.producer_done = False  # nothing more will be put
@@ -88,6 +84,9 @@ class BatchStream:
     # -- producer side -------------------------------------------------------
     def has_room(self) -> bool:
         return not self._queue.full()
+
+    def queued(self) -> int:
+        return self._queue.qsize()
 
     @property
     def closed(self) -> bool:
@@ -134,8 +133,7 @@ class BatchStream:
                 item = self._queue.get(timeout=_POLL_SECONDS)
             except queue.Empty:
                 continue
-            if self._on_take is not None:
-                self._on_take()
+            self.taken += 1
             return item
 
     def _read(self) -> Any:

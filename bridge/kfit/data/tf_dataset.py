@@ -22,7 +22,7 @@ class TFDatasetSource:
     def __init__(self, dataset: Any) -> None:
         self.dataset = dataset
 
-    def feed(self, options: FeedOptions, wake: Any = None) -> Feed:
+    def feed(self, options: FeedOptions) -> Feed:
         class_weight = options.class_weight
         if class_weight:  # Keras wants every class 0..k-1 present
             class_weight = {i: class_weight.get(i, 1.0)

@@ -1,10 +1,12 @@
-"""R values arriving over rpy2 -> numpy, keeping R's indexing.
+"""R values -> numpy, keeping R's indexing: the rules, decided once, here.
 
-`x[i, j, k]` in R equals `a[i-1, j-1, k-1]` in numpy whatever the memory
-order; factors become 0-based class indices; an unnamed list is a
-multi-input, a named list maps to named inputs; a data frame of numeric
-columns is a matrix; NA becomes NaN. Results are C-ordered copies that hold
-no reference to R, so they may go to another thread.
+The input is a decoded R value (`kfit.r.codec`), whichever way it came: from
+this session's R over reticulate, from an R worker's socket, or from an
+rpy2 object that the rpy2 host encoded first. `x[i, j, k]` in R equals
+`a[i-1, j-1, k-1]` in numpy; factors become 0-based class indices; an
+unnamed list is a multi-input, a named list maps to named inputs; a data
+frame of numeric columns is a matrix; NA becomes NaN. Results are C-ordered
+copies that hold no reference to R, so they may go to any thread.
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ from typing import Any
 import numpy as np
 
 from kfit.errors import Described, KfitTypeError
-from kfit.r.session import check_main_thread
-
-NA_INTEGER = -2147483648
+from kfit.r.codec import NA_INTEGER, RList, ROther, RVector, describe
 
 
 @dataclass
@@ -29,18 +29,38 @@ class Converted:
     na_count: int = 0
 
 
-def is_r_object(value: Any) -> bool:
+def is_r_value(value: Any) -> bool:
+    """True for a decoded R value."""
+    return isinstance(value, (RVector, RList, ROther))
+
+
+def is_rpy2_object(value: Any) -> bool:
     """True for rpy2 objects (without importing rpy2 if it is not loaded)."""
     module = type(value).__module__ or ""
     return module.startswith("rpy2.")
 
 
+def is_r_object(value: Any) -> bool:
+    """True for R values: decoded ones and rpy2 objects."""
+    return is_r_value(value) or is_rpy2_object(value)
+
+
+def as_r_value(value: Any) -> Any:
+    """A decoded R value: rpy2 objects are encoded by R first (main thread)."""
+    if is_rpy2_object(value):
+        from kfit.r import rpy2_host
+
+        return rpy2_host.decode_rpy2(value)
+    return value
+
+
 def r_to_numpy(value: Any, *, argument: str = "x", float_dtype: Any = np.float32
                ) -> Converted:
-    """Convert an R value (rpy2 object) to numpy arrays.
+    """Convert an R value to numpy arrays.
 
     Args:
-        value: an rpy2 object: vector, matrix, array, factor, data frame or list.
+        value: a decoded R value (or an rpy2 object): vector, matrix, array,
+            factor, data frame or list of those.
         argument: the argument name, for error messages.
         float_dtype: dtype for R doubles, logicals and integers that hold NA.
 
@@ -48,84 +68,69 @@ def r_to_numpy(value: Any, *, argument: str = "x", float_dtype: Any = np.float32
         `Converted`: arrays (or a list/dict of arrays), the factor levels
         and the number of NA values.
     """
-    check_main_thread("R data conversion")
-    import rpy2.rinterface as ri
-
-    if value is ri.NULL or isinstance(value, ri.NULLType):
+    value = as_r_value(value)
+    if value is None:
         return Converted(None)
-    classes = class_attribute(value)
-    if value.typeof == ri.RTYPES.VECSXP:
-        if "data.frame" in classes:
+    if isinstance(value, RList):
+        if "data.frame" in value.classes:
             return _data_frame(value, argument, float_dtype)
         return _list(value, argument, float_dtype)
-    if "factor" in classes:
+    if isinstance(value, RVector) and "factor" in value.classes:
         return _factor(value)
-    if value.typeof in (ri.RTYPES.REALSXP, ri.RTYPES.INTSXP, ri.RTYPES.LGLSXP):
+    if isinstance(value, RVector) and value.type in ("double", "integer", "logical"):
         return _numeric(value, float_dtype)
     raise KfitTypeError(
         argument, "must be numeric (a vector, matrix, array, factor, data frame "
-        "or list of those).", Described(f"an R {value.typeof.name} vector of class "
-        f"{'/'.join(tuple(value.rclass)) or '?'}"),
+        "or list of those).", Described(describe(value)),
         "convert characters with as.factor() or as.numeric() first.")
 
 
-def class_attribute(value: Any) -> tuple[str, ...]:
-    """The explicit class attribute (fast: no call into R's class())."""
-    try:
-        return tuple(value.do_slot("class"))
-    except LookupError:
-        return ()
+def _shaped(vector: RVector) -> np.ndarray:
+    """R's values with R's shape: column-major, so R's indexing holds."""
+    data = vector.data
+    if vector.dim is None or len(vector.dim) == 1:
+        return data
+    return data.reshape(vector.dim, order="F")
 
 
-def _view(value: Any) -> np.ndarray:
-    """A zero-copy view of an R atomic vector: R's shape, column-major."""
-    return np.asarray(value)
-
-
-def _numeric(value: Any, float_dtype: Any) -> Converted:
-    import rpy2.rinterface as ri
-
-    view = _view(value)
-    if value.typeof == ri.RTYPES.REALSXP:
-        with np.errstate(invalid="ignore"):  # R's NA is a NaN with a payload
-            out = np.array(view, dtype=float_dtype, order="C")
+def _numeric(value: RVector, float_dtype: Any) -> Converted:
+    view = _shaped(value)
+    if value.type == "double":
+        out = np.array(view, dtype=float_dtype, order="C")
         return Converted(out, na_count=int(np.isnan(out).sum()))
     missing = view == NA_INTEGER
     na_count = int(missing.sum())
-    if value.typeof == ri.RTYPES.LGLSXP or na_count:
+    if value.type == "logical" or na_count:
         out = np.array(view, dtype=float_dtype, order="C")
         out[missing] = np.nan
         return Converted(out, na_count=na_count)
     return Converted(np.array(view, dtype=np.int32, order="C"))
 
 
-def _factor(value: Any) -> Converted:
-    codes = _view(value)
+def _factor(value: RVector) -> Converted:
+    codes = _shaped(value)
     missing = codes == NA_INTEGER
-    levels = [str(level) for level in value.do_slot("levels")]
     na_count = int(missing.sum())
     if na_count:
         out = codes.astype(np.float32) - 1
         out[missing] = np.nan
     else:
         out = np.array(codes, dtype=np.int32, order="C") - 1
-    return Converted(out, levels=levels, na_count=na_count)
+    return Converted(out, levels=list(value.levels or []), na_count=na_count)
 
 
 def names_of(value: Any) -> list[str] | None:
     """The names of an R vector or list; None when it has no (non-empty) names."""
-    import rpy2.rinterface as ri
-
-    names = value.names
-    if names is ri.NULL or names is None:
+    names = getattr(value, "names", None)
+    if names is None:
         return None
     names = [str(n) for n in names]
     return names if any(names) else None
 
 
-def _list(value: Any, argument: str, float_dtype: Any) -> Converted:
+def _list(value: RList, argument: str, float_dtype: Any) -> Converted:
     parts = [r_to_numpy(item, argument=argument, float_dtype=float_dtype)
-             for item in value]
+             for item in value.items]
     names = names_of(value)
     na_count = sum(p.na_count for p in parts)
     levels = parts[0].levels if len(parts) == 1 else None
@@ -138,16 +143,14 @@ def _list(value: Any, argument: str, float_dtype: Any) -> Converted:
     return Converted([p.value for p in parts], levels=levels, na_count=na_count)
 
 
-def _data_frame(value: Any, argument: str, float_dtype: Any) -> Converted:
-    import rpy2.rinterface as ri
-
+def _data_frame(value: RList, argument: str, float_dtype: Any) -> Converted:
     columns = []
-    for name, column in zip(names_of(value) or [], value, strict=False):
-        numeric = (ri.RTYPES.REALSXP, ri.RTYPES.INTSXP, ri.RTYPES.LGLSXP)
-        if column.typeof not in numeric or "factor" in class_attribute(column):
+    for name, column in zip(names_of(value) or [], value.items, strict=False):
+        if (not isinstance(column, RVector) or "factor" in column.classes
+                or column.type not in ("double", "integer", "logical")):
             raise KfitTypeError(
                 argument, "is a data frame with a column that is not numeric.",
-                Described(f"column {name!r} of class {'/'.join(column.rclass)}"),
+                Described(f"column {name!r}, {describe(column)}"),
                 "use numeric columns, e.g. with data.matrix() or model.matrix().")
         columns.append(_numeric(column, float_dtype))
     matrix = np.column_stack([c.value.astype(float_dtype) for c in columns]) \

@@ -1,118 +1,150 @@
-"""Entry points for the R package, called through reticulate.
+"""Entry point for the R package, called through reticulate.
 
-R hands its own objects (data, generators, R callbacks, argument values)
-over rpy2, through a stash in the R package's namespace; Python objects (the
-model, tf.data datasets, Keras callbacks) come through reticulate. The
-history goes back as an R `keras_training_history` put into the stash;
-errors and warnings come back as plain records that R re-raises with cli.
+Nothing here uses rpy2: inside an R session every R value arrives over
+reticulate, which holds the GIL while R runs (safe with every reticulate).
+R encodes its argument values (`kfit:::encode_for_core`: a JSON header and
+raw bytes, no NumPy); R functions arrive as reticulate callables (wrapped
+in R so that an R error comes back as a record); Python objects (the
+model, Keras callbacks, tf.data) come as they are. The history and any
+error go back as plain records that R turns into its own objects.
 """
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 import warnings
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kfit import environment
 from kfit.errors import KfitError
-from kfit.r import callback as r_callback
-from kfit.r import registry
 from kfit.r.arguments import r_value
-from kfit.r.session import call_r, robjects
+from kfit.r.callback import RCallback
+from kfit.r.codec import RList, decode
+from kfit.r.function import RFunction, decode_record
 
 DATA_ARGUMENTS = {"x", "y", "sample_weight", "validation_data", "generator"}
 
 
-def _stash(name: str) -> Any:
-    return robjects().r(f"kfit:::{name}")
+def _r_function(spec: Mapping[str, Any]) -> RFunction:
+    arity = spec.get("arity")
+    return RFunction(call_encoded=spec["call_encoded"], prepare=spec["prepare"],
+                     arity=None if arity is None or arity < 0 else int(arity),
+                     label=str(spec.get("label") or "R function"))
 
 
-def _history_to_r(history: Any) -> Any:
-    ro = robjects()
-    metrics = ro.ListVector({
-        name: ro.FloatVector([ro.NA_Real if v is None else v for v in values])
-        for name, values in history.metrics.items()})
-    params = ro.ListVector({
-        name: (ro.IntVector([value]) if isinstance(value, int)
-               and not isinstance(value, bool) else
-               ro.BoolVector([value]) if isinstance(value, bool) else
-               ro.StrVector([str(value)]))
-        for name, value in history.params.items() if value is not None})
-    return call_r(_stash("new_keras_training_history"), params, metrics)
-
-
-def _arguments(key: str) -> tuple[dict[str, Any], list[registry.RRef]]:
-    """The R arguments, as Python values, numpy data and R references.
-
-    R data and generators go to `kfit.fit` as rpy2 objects, which converts
-    or registers them on the main thread; R callbacks are registered here.
-    Everything is released on the main thread when the run ends.
-    """
-    ro = robjects()
-    r_args = call_r(_stash("stash_get"), key)
+def _arguments(encoded: Mapping[str, Any]) -> dict[str, Any]:
+    """R's argument list, decoded: data stays R values, the rest plain Python."""
+    value = decode_record({"ok": True, **encoded}) if "header" in encoded else None
+    args = value.value if value is not None else None
     out: dict[str, Any] = {}
-    refs: list[registry.RRef] = []
-    for name, value in zip(r_args.names, r_args, strict=True):
-        if value is ro.NULL:
+    if not isinstance(args, RList) or args.names is None:
+        return out
+    for name, item in zip(args.names, args.items, strict=True):
+        if item is None:
             continue
-        if name in DATA_ARGUMENTS:
-            out[name] = value
-        elif name == "callbacks":
-            out[name] = []
-            for spec in value:
-                hooks = {hook: registry.register(fn, f"R callback {hook}")
-                         for hook, fn in zip(spec.names, spec, strict=True)
-                         if fn is not ro.NULL}
-                refs += hooks.values()
-                out[name].append(r_callback.RCallback(hooks))
+        out[name] = item if name in DATA_ARGUMENTS else r_value(item)
+    return out
+
+
+def _callbacks(specs: Any) -> tuple[list[Any], list[RCallback]]:
+    """The user's callbacks in order: R ones become `RCallback`s."""
+    out: list[Any] = []
+    made: list[RCallback] = []
+    for spec in specs or []:
+        if isinstance(spec, Mapping) and "hooks" in spec:
+            hooks = {name: _r_function(hook) for name, hook in spec["hooks"].items()}
+            callback = RCallback(hooks, label=str(spec.get("label") or
+                                                  "callback_lambda"))
+            made.append(callback)
+            out.append(callback)
         else:
-            out[name] = r_value(value)
-    return out, refs
+            out.append(spec)
+    return out, made
 
 
-def prepare_r_session() -> None:
-    """Start rpy2 inside the running R session (once; keeps Ctrl-C)."""
-    robjects()
+def _history_record(history: Any) -> dict[str, Any]:
+    params = {k: v for k, v in history.params.items() if v is not None}
+    metrics = {name: {"values": [0.0 if v is None else float(v) for v in values],
+                      "missing": [v is None for v in values]}
+               for name, values in history.metrics.items()}
+    return {"params": params, "metrics": metrics}
 
 
-def fit_from_r(model: Any, key: str, python_arguments: dict[str, Any],
-               legacy: bool = False) -> dict[str, Any]:
+def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, Any],
+               callbacks: Any, legacy: bool = False,
+               context: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Run `kfit.fit` (or `fit_generator` when `legacy`) for the R package.
 
+    Args:
+        model: the Keras model.
+        encoded: R's argument values, from `kfit:::encode_for_core()`.
+        functions: data arguments that are R functions (specs from R).
+        callbacks: the user's callbacks in order (R specs or Keras callbacks).
+        legacy: `fit_generator()` semantics.
+        context: what R knows of where it runs (see `environment.RContext`).
+
     Returns:
-        A record: `ok`, and on failure `error_class`, `message`, `argument`;
-        `warnings` (messages); the history is stored in the stash under
-        `key`.
+        A record: `ok`, `interrupted`, `history` (or None), `warnings`, and on
+        failure `error_class`, `message`, `argument`, `epoch`, `step`, ...
     """
     import kfit
 
-    arguments, refs = _arguments(key)
-    for name, value in (python_arguments or {}).items():
-        if name == "callbacks":
-            arguments.setdefault("callbacks", []).extend(value)
-        else:
-            arguments[name] = value
-    record: dict[str, Any] = {"ok": True, "warnings": []}
+    arguments = _arguments(encoded)
+    made: list[Any] = []
+    record: dict[str, Any] = {"ok": True, "interrupted": False, "warnings": []}
     history = None
+    caught: list[warnings.WarningMessage] = []
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        for name, spec in (functions or {}).items():
+            arguments[name] = _r_function(spec)
+            made.append(arguments[name])
+        arguments["callbacks"], r_callbacks = _callbacks(callbacks)
+        made += r_callbacks
+        with warnings.catch_warnings(record=True) as caught, \
+                environment.r_context(context or {}), _r_console(context or {}):
             warnings.simplefilter("always")
             try:
                 function = kfit.fit_generator if legacy else kfit.fit
                 history = function(model, **arguments)
+            except KeyboardInterrupt as interrupt:
+                history = getattr(interrupt, "history", None)
+                record.update(interrupted=True)
             except Exception as error:  # every error goes back to R as a record
                 history = getattr(error, "history", None)
-                record.update(ok=False, error_class=type(error).__name__,
-                              message=str(error).strip(),
-                              argument=getattr(error, "argument", None),
-                              kfit=isinstance(error, KfitError),
-                              traceback="".join(traceback.format_exception(error)))
+                record.update(_error_record(error))
     finally:
-        arguments.clear()  # R data and functions are released here, on R's thread
-        registry.release(*refs)
+        arguments.clear()
+        for item in made:  # R functions are released here, on R's thread
+            item.release()
     record["warnings"] = _warning_records(caught)
-    if history is not None:
-        call_r(_stash("stash_set"), key, _history_to_r(history))
+    record["history"] = None if history is None else _history_record(history)
     return record
+
+
+def _error_record(error: BaseException) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ok": False, "error_class": type(error).__name__,
+        "message": str(error).strip(), "kfit": isinstance(error, KfitError),
+        "traceback": "".join(traceback.format_exception(error))}
+    for field in ("argument", "epoch", "step", "worker", "exit"):
+        value = getattr(error, field, None)
+        if value is not None:
+            out[field] = value
+    return out
+
+
+@contextlib.contextmanager
+def _r_console(context: Mapping[str, Any]) -> Iterator[None]:
+    from kfit.console import routed_to_r
+
+    write = context.get("write")
+    if write is None:
+        yield
+        return
+    with routed_to_r(write):
+        yield
 
 
 def _warning_records(caught: list[warnings.WarningMessage]) -> list[dict[str, str]]:

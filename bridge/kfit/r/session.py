@@ -1,23 +1,22 @@
 """The one guarded entry point into R (over rpy2), and rpy2 start-up.
 
-Rules (see DESIGN.md): R runs on the main thread only; no rpy2 object may
-reach another thread; importing rpy2 inside an R-hosted Python must not take
-Ctrl-C away from R.
+Used when Python hosts R (pytest, Python users); never inside an R session,
+where R values come over reticulate (`kfit.r.host`). Rules (DESIGN.md): R
+runs on the main thread only; no rpy2 object may reach another thread;
+importing rpy2 must not take Ctrl-C away from whoever had it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import logging
-import signal
 import threading
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from kfit.errors import KfitError, RError
+from kfit.errors import KfitError
+from kfit.interrupt import keep_sigint
 
 
 class RThreadError(KfitError, RuntimeError):
@@ -46,30 +45,6 @@ def call_r(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return function(*args, **kwargs)
 
 
-_TRY_CALL = """function(f, ...) tryCatch(
-  list(TRUE, f(...)),
-  error = function(e) list(FALSE, conditionMessage(e)))"""
-_try_call: Any = None
-
-
-def call_r_function(function: Any, *args: Any) -> Any:
-    """Call a user's R function on the main thread; an R error becomes `RError`.
-
-    R's own error printing is avoided: the condition is caught in R.
-    """
-    global _try_call
-    check_main_thread()
-    if _try_call is None:
-        robjects()
-        import rpy2.rinterface as ri
-
-        _try_call = ri.evalr(_TRY_CALL)  # rinterface level: no conversion cost
-    ok, value = _try_call(function, *args)
-    if not ok[0]:
-        raise RError(str(value[0]).strip())
-    return value
-
-
 def robjects() -> Any:
     """`rpy2.robjects`, on the main thread only (imported without losing Ctrl-C).
 
@@ -79,7 +54,7 @@ def robjects() -> Any:
     global _rpy2_ready
     check_main_thread("rpy2")
     if not _rpy2_ready:
-        with _keep_sigint(), warnings.catch_warnings(), _quiet("rpy2"):
+        with keep_sigint(), warnings.catch_warnings(), _quiet("rpy2"):
             # Inside an R session rpy2 says "R was initialized outside of rpy2":
             # that is the expected case here.
             warnings.simplefilter("ignore", UserWarning)
@@ -113,24 +88,3 @@ def _quiet(logger_name: str) -> Iterator[None]:
         yield
     finally:
         logger.setLevel(level)
-
-
-class _keep_sigint:
-    """Save the SIGINT handler (C level and Python level) and restore it.
-
-    rpy2's import installs its own handler; inside an R session that would
-    leave Ctrl-C unable to interrupt R code.
-    """
-
-    _SIGACTION_SIZE = 256  # larger than glibc's struct sigaction (152 bytes)
-
-    def __enter__(self) -> None:
-        self._python = signal.getsignal(signal.SIGINT)
-        self._libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        self._saved = ctypes.create_string_buffer(self._SIGACTION_SIZE)
-        self._libc.sigaction(signal.SIGINT, None, self._saved)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._python is not None:
-            signal.signal(signal.SIGINT, self._python)
-        self._libc.sigaction(signal.SIGINT, self._saved, None)

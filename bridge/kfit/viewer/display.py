@@ -1,15 +1,20 @@
 """Where a live view is shown: RStudio's viewer, a browser, or nowhere.
 
-Called on the main thread before training starts (it may call R).
+Called on the main thread before training starts.
 - Under knitr nothing is live: nothing is opened; the R package leaves the
   final chart in the document.
 - With R as host: RStudio's `getOption("viewer")` with the page's path in
   R's tempdir() (RStudio serves it), else `utils::browseURL()` on the
-  file:// URL (the page polls a script file there).
-- From Python: `webbrowser`, on a local http server on 127.0.0.1.
+  file:// URL (the page polls a script file there). Both are R functions
+  the R package handed over for the run (`environment.r_context`).
+- From Python (also when Python runs R through rpy2): `webbrowser`, on a
+  local http server on 127.0.0.1.
 """
 
 from __future__ import annotations
+
+import os
+import uuid
 
 from kfit import environment
 from kfit.viewer.view import MetricsView
@@ -32,16 +37,15 @@ def show(view: MetricsView) -> str | None:
     _shown.append(view)
     if environment.in_knitr():
         return None
-    if not environment.r_is_running() or not environment.r_hosts_python():
+    ctx = environment.context()
+    if ctx is None:
         return view.open_in_browser()
-    from kfit.r.session import call_r, get_option, robjects
-
-    viewer = get_option("viewer")
+    viewer = ctx.get("viewer")
     if viewer is not None:
         path = str(view.path)
-        call_r(viewer, path)
+        viewer(path)
         return path
-    call_r(robjects().r["browseURL"], view.file_url)
+    ctx["browse"](view.file_url)
     return view.file_url
 
 
@@ -50,14 +54,9 @@ def run_dir_for_host() -> str | None:
 
     RStudio's viewer shows files from the R session's temporary folder (over
     its own http server). A Python server thread would not do: while R code
-    runs, reticulate holds the GIL and the thread could not answer.
+    runs, reticulate 1.28 holds the GIL and the thread could not answer.
     """
-    if not (environment.r_is_running() and environment.r_hosts_python()):
+    ctx = environment.context()
+    if ctx is None or not ctx.get("tempdir"):
         return None
-    import os
-    import uuid
-
-    from kfit.r.session import call_r, robjects
-
-    temp = str(call_r(robjects().r["tempdir"])[0])
-    return os.path.join(temp, f"kfit-view-{uuid.uuid4().hex[:8]}")
+    return os.path.join(str(ctx["tempdir"]), f"kfit-view-{uuid.uuid4().hex[:8]}")

@@ -1,0 +1,107 @@
+"""An R function handed to the core: a generator, an index dataset, a hook.
+
+Whichever host delivered it (R over reticulate, or rpy2 in a Python
+process), the core sees the same operations, each run on the main thread,
+where R lives:
+
+- `call_encoded(*args)`: call it in this session and decode what it
+  returned (a batch); an R error becomes `RError`.
+- `call(*args)`: the same, as plain Python values (a callback hook).
+- `prepare_workers(...)`: serialize it, with its environments and globals,
+  for R worker processes (`kfit.workers`).
+
+The host's callables are kept in `kfit.r.registry` and released on the main
+thread, so no R object is ever freed on another thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kfit.errors import RError
+from kfit.r import registry
+from kfit.r.codec import Frame, decode
+
+
+@dataclass(frozen=True)
+class WorkerPlan:
+    """What R worker processes need to start (from `worker_prepare()`)."""
+
+    payload: str  # the serialized function and its globals
+    rscript: str
+    libpaths: list[str]
+    globals: list[str]
+    packages: list[str]
+
+
+def decode_record(record: Any) -> Frame:
+    """A `call_encoded()` record from R (a dict) -> a decoded frame.
+
+    Raises:
+        RError: the R function raised an error.
+    """
+    if not record.get("ok"):
+        raise RError(str(record.get("message", "")).strip(),
+                     call=str(record.get("call") or ""))
+    leaves = record.get("leaves") or []
+    if not isinstance(leaves, (list, tuple)):
+        leaves = [leaves]
+    python = record.get("python") or []
+    if not isinstance(python, (list, tuple)):
+        python = [python]
+    return decode(record["header"], leaves, python)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+class RFunction:
+    """An R function, known to the core by what a host lets it do with it.
+
+    Args:
+        call_encoded: host callable: `(*args) -> record` (see `decode_record`);
+            the arguments are plain Python values (ints, floats, dicts).
+        prepare: host callable: `(workers, globals, packages) -> dict` with
+            `path`, `rscript`, `libpaths`, `globals`, `packages`.
+        arity: the number of arguments the function takes (None for `...`).
+        label: names it in messages.
+    """
+
+    def __init__(self, *, call_encoded: Callable[..., Any],
+                 prepare: Callable[..., Any], arity: int | None,
+                 label: str = "R function") -> None:
+        self.arity = arity
+        self.label = label
+        self._refs = {name: registry.register(fn, f"{label} ({name})")
+                      for name, fn in (("call_encoded", call_encoded),
+                                       ("prepare", prepare))}
+
+    def call_encoded(self, *args: Any) -> Any:
+        """The decoded value the function returns (None for NULL)."""
+        return decode_record(registry.resolve(self._refs["call_encoded"])(*args)).value
+
+    def call(self, *args: Any) -> Any:
+        """What the function returns, as plain Python (see `r_value`)."""
+        from kfit.r.arguments import r_value
+
+        return r_value(self.call_encoded(*args))
+
+    def prepare_workers(self, workers: int, globals: Any = None,
+                        packages: Sequence[str] | None = None) -> WorkerPlan:
+        plan = registry.resolve(self._refs["prepare"])(workers, globals, packages)
+        return WorkerPlan(payload=str(plan["path"]), rscript=str(plan["rscript"]),
+                          libpaths=_as_list(plan["libpaths"]),
+                          globals=_as_list(plan.get("globals")),
+                          packages=_as_list(plan.get("packages")))
+
+    def release(self) -> None:
+        """Let go of the R function (on the main thread)."""
+        registry.release(*self._refs.values())
+        self._refs = {}

@@ -1,0 +1,149 @@
+# R worker processes: each runs a generator (or an index dataset
+# `function(i)`) on its own R main thread and streams encoded batches to
+# kfit's Python core over a local socket. Python starts the processes and
+# reads the batches (no R in the reader); this file is the R side: what a
+# worker is given (worker_prepare(), in the session) and what it does
+# (worker_main(), in the worker).
+
+# Serialize `fn` with what it needs into a file the workers read.
+#
+# The closure is serialized with its enclosing environments (R does that up
+# to the global environment and package namespaces). Globals it refers to
+# in the global environment are found as the globals package finds them;
+# `globals` (a named list, or names looked up from `envir`) and `packages`
+# add what detection misses. Packages the globals come from are loaded in
+# the workers. One seed per worker is drawn from this session's RNG, so
+# `set.seed()` before `fit()` makes runs identical.
+worker_prepare <- function(fn, workers, globals = NULL, packages = NULL,
+                           envir = globalenv()) {
+  detected <- detect_globals(fn)
+  extra <- resolve_worker_globals(globals, envir)
+  values <- utils::modifyList(detected$values, extra)
+  payload <- list(
+    main = worker_code()$worker_main,
+    fn = fn, globals = values,
+    packages = unique(c(detected$packages, as.character(packages))),
+    seeds = sample.int(.Machine$integer.max, workers)
+  )
+  path <- tempfile("kfit-worker-", fileext = ".rds")
+  saveRDS(payload, path, compress = FALSE)
+  list(path = path, libpaths = I(.libPaths()),
+       rscript = file.path(R.home("bin"), "Rscript"),
+       globals = I(names(values)), packages = I(payload$packages))
+}
+
+# The functions a worker runs, detached from kfit's namespace: a worker
+# then starts without loading kfit and its imports (reticulate alone takes
+# seconds to load), only jsonlite. Their code stays in this package.
+worker_functions <- c("worker_main", "%||%", "worker_setup", "worker_error", "error_record",
+                      "encode_frame", "encode_node", "write_frame", "bare",
+                      "leaf_bytes", "codec_max_strings")
+
+worker_code <- function() {
+  env <- new.env(parent = baseenv())
+  ns <- asNamespace("kfit")
+  for (name in worker_functions) {
+    value <- get(name, envir = ns)
+    if (is.function(value)) environment(value) <- env
+    assign(name, value, envir = env)
+  }
+  env
+}
+
+detect_globals <- function(fn) {
+  found <- globals::globalsOf(
+    quote(.kfit_worker_fn()),
+    envir = list2env(list(.kfit_worker_fn = fn), parent = environment(fn) %||% globalenv()),
+    mustExist = FALSE, recursive = TRUE
+  )
+  found <- found[setdiff(names(found), ".kfit_worker_fn")]
+  where <- attr(found, "where")
+  packages <- globals::packagesOf(found)
+  # Values in the closure's own environments travel with it; those in the
+  # global environment (not serialized with a closure) are shipped here.
+  in_global <- vapply(names(found), function(name) {
+    identical(where[[name]], globalenv())
+  }, logical(1))
+  list(values = as.list(found)[in_global], packages = packages)
+}
+
+resolve_worker_globals <- function(globals, envir) {
+  if (is.null(globals)) {
+    return(list())
+  }
+  if (is.character(globals)) {
+    missing <- globals[!vapply(globals, exists, logical(1), envir = envir)]
+    if (length(missing)) {
+      kfit_abort(c(
+        "{.arg worker_globals} names objects that do not exist.",
+        x = "Not found: {.val {missing}}.",
+        i = "Give their names as they are in your session, or a named list of values."
+      ), class = "kfit_value_error", call = NULL)
+    }
+    return(mget(globals, envir = envir))
+  }
+  if (is.list(globals) && !is.null(names(globals)) && all(nzchar(names(globals)))) {
+    return(globals)
+  }
+  kfit_abort(c(
+    "{.arg worker_globals} must be a character vector of names or a named list.",
+    x = "Received {received(globals)}."
+  ), class = "kfit_type_error", call = NULL)
+}
+
+# The worker's loop. Requests are two little-endian int32s: (1, 0) for the
+# next batch of a generator, (2, i) for batch i of an index dataset, (0, 0)
+# to stop. Each request gets one frame back: a batch, "end" (the function
+# returned NULL), or an error. A closed socket ends the worker. Started by
+# the core as `p <- readRDS(<payload>); p$main(p)` (see kfit/workers/pool.py).
+worker_main <- function(payload) {
+  env <- Sys.getenv(c("KFIT_WORKER_PORT", "KFIT_WORKER_TOKEN", "KFIT_WORKER_ID"))
+  id <- as.integer(env[["KFIT_WORKER_ID"]])
+  con <- socketConnection("127.0.0.1", as.integer(env[["KFIT_WORKER_PORT"]]),
+                          open = "r+b", blocking = TRUE, timeout = 2147483L)
+  on.exit(close(con), add = TRUE)
+  write_frame(con, encode_frame("hello", encode_value = FALSE, id = id,
+                                token = env[["KFIT_WORKER_TOKEN"]], pid = Sys.getpid()))
+  fn <- tryCatch(worker_setup(payload, id), error = function(e) e)
+  repeat {
+    request <- readBin(con, "integer", n = 2L, size = 4L, endian = "little")
+    if (length(request) < 2L || request[[1]] == 0L) break
+    if (inherits(fn, "error")) {
+      frame <- do.call(encode_frame, c(list("error", encode_value = FALSE),
+                                       worker_error(fn, "starting the worker")))
+      if (!isTRUE(tryCatch(write_frame(con, frame) %||% TRUE, error = function(e) FALSE))) break
+      next
+    }
+    value <- tryCatch(
+      if (request[[1]] == 2L) fn(request[[2]]) else fn(),
+      error = function(e) e
+    )
+    frame <- if (inherits(value, "error")) {
+      do.call(encode_frame, c(list("error", encode_value = FALSE), worker_error(value)))
+    } else if (is.null(value)) {
+      encode_frame("end", encode_value = FALSE)
+    } else {
+      encode_frame("batch", value)
+    }
+    # The session may stop reading at any time (end of training, Ctrl-C).
+    if (!isTRUE(tryCatch(write_frame(con, frame) %||% TRUE, error = function(e) FALSE))) break
+  }
+  invisible(NULL)
+}
+
+worker_setup <- function(payload, id) {
+  for (package in payload$packages) {
+    suppressPackageStartupMessages(library(package, character.only = TRUE))
+  }
+  list2env(payload$globals, envir = globalenv())
+  set.seed(payload$seeds[[id]])
+  payload$fn
+}
+
+worker_error <- function(e, while_doing = NULL) {
+  record <- error_record(e)
+  if (!is.null(while_doing)) {
+    record$message <- paste0("failed while ", while_doing, ": ", record$message)
+  }
+  record[c("message", "call")]
+}

@@ -1,0 +1,14 @@
+# keras3 on reticulate >= 1.46 with NumPy 2: the "cran" R world only. `make
+# rtest` leaves test-keras3* files out of the "debian" world; R CMD check runs
+# every file, so the skip below keeps them out there.
+
+test_that("keras3 builds and compiles a model on NumPy 2", {
+  skip_if(Sys.getenv("KFIT_R_WORLD") != "cran", "keras3 runs in the cran R world")
+  np <- reticulate::import("numpy")
+  expect_match(np$`__version__`, "^2")
+  model <- keras3::keras_model_sequential(input_shape = 4) |>
+    keras3::layer_dense(1)
+  keras3::compile(model, loss = "mse")
+  expect_true(model$compiled)
+  expect_identical(model$output_shape, list(NULL, 1L))
+})
