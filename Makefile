@@ -36,7 +36,7 @@ WORLD_cran := KFIT_R_WORLD=cran R_LIBS_USER=$(RLIB_CRAN):$(RLIB) \
 # Extra testthat::test_dir() arguments per world: keras3 exists only in "cran",
 # so "debian" leaves out the files test-keras3*. (Debian's testthat 3.1.6 matches
 # the filter against the path less "test-": "^keras3" alone would match nothing.)
-RTEST_ARGS_debian := filter = "(^|/test-)keras3", invert = TRUE,
+RTEST_ARGS_debian := , filter = "(^|/test-)keras3", invert = TRUE
 RTEST_ARGS_cran :=
 
 # The cran world's repository: KFIT_CRAN_REPO (a URL or a folder), else
@@ -88,8 +88,10 @@ $(STAMPS)/venv-cran: pyproject.toml setup/constraints-cran.txt $(STAMPS)/apt
 	$(PY_CRAN) -m pip install -q --disable-pip-version-check -c setup/constraints-cran.txt -e .
 	@touch $@
 
-# The cran world's R library: reticulate and keras3 from $(CRAN_REPO), built afresh.
-$(STAMPS)/rlib-cran: setup/install-cran-world.R $(CRAN_REPO_INDEX) $(STAMPS)/apt
+# The cran world's R library: reticulate and keras3 from $(CRAN_REPO), built afresh
+# (minutes: reticulate compiles) when the script or a local repository's index
+# changes; after the Debian packages, but not again each time the apt stamp is.
+$(STAMPS)/rlib-cran: setup/install-cran-world.R $(CRAN_REPO_INDEX) | $(STAMPS)/apt
 	R_LIBS_USER=$(RLIB_CRAN) Rscript setup/install-cran-world.R $(RLIB_CRAN) $(CRAN_REPO)
 	@touch $@
 
@@ -119,7 +121,7 @@ pytest: setup
 rtest: $(RTEST_WORLDS)
 $(RTEST_WORLDS): rtest-%: setup
 	@echo "== rtest, R world $*"
-	$(WORLD_$*) NOT_CRAN=true Rscript -e 'testthat::test_dir("r_pkg/tests/testthat", package = "kfit", load_package = "installed", $(RTEST_ARGS_$*)stop_on_failure = TRUE)'
+	$(WORLD_$*) NOT_CRAN=true Rscript -e 'testthat::test_dir("r_pkg/tests/testthat", package = "kfit", load_package = "installed"$(RTEST_ARGS_$*), stop_on_failure = TRUE)'
 
 # R CMD check of the built tarball in each world (rcheck-debian, rcheck-cran):
 # no ERROR and no WARNING allowed.

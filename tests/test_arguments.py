@@ -235,7 +235,7 @@ def test_view_metrics_auto_is_false_in_rstudio_without_an_r_viewer(plain_env):
 def test_view_metrics_auto_needs_no_r_when_r_is_not_running(plain_env):
     # RSTUDIO=1 but no R in this process: the viewer option cannot be set.
     plain_env.setenv("RSTUDIO", "1")
-    plain_env.setattr(environment, "r_is_running", lambda: False)
+    plain_env.setattr(environment, "rpy2_hosts_r", lambda: False)
     assert environment.has_viewer() is False
     assert args.resolve_view_metrics("auto", verbose=1,
                                      epochs=EpochRange(1, 5)) is False

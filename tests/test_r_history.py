@@ -22,9 +22,9 @@ def r():
 
 
 def _r_frame(r, history):
-    from kfit.r.host import _history_to_r
+    from kfit.r.rpy2_host import history_to_r
 
-    r_history = _history_to_r(history)
+    r_history = history_to_r(history)
     printed = list(r.r("function(h) capture.output(print(h))")(r_history))
     frame = r.r("function(h) { d <- as.data.frame(h); "
                 "list(epoch = d$epoch, value = d$value, "
@@ -66,11 +66,11 @@ def test_print_and_data_frame_agree(r, make_model, data, options):
 
 
 def test_history_params_reach_r(r, make_model, data):
-    from kfit.r.host import _history_to_r
+    from kfit.r.rpy2_host import history_to_r
 
     x, y = data
     history = kfit.fit(make_model(), x, y, epochs=3, initial_epoch=2, verbose=0)
-    params = r.r("function(h) h$params")(_history_to_r(history))
+    params = r.r("function(h) h$params")(history_to_r(history))
     values = {name: value[0] for name, value in zip(params.names, params, strict=True)}
     assert values["epochs"] == 3
     assert values["initial_epoch"] == 2

@@ -55,14 +55,16 @@ def test_registry_is_empty_after_a_failed_run(ro, make_model):
 
 def test_sources_hold_tokens_not_rpy2_objects(ro):
     source = RGeneratorSource(_generator(ro))
+    refs = list(source.function._refs.values())
     try:
         assert not any(is_r_object(v) for v in vars(source).values())
-        assert isinstance(source.ref, registry.RRef)
-        batch = source.pull()
+        assert not any(is_r_object(v) for v in vars(source.function).values())
+        assert refs and all(isinstance(ref, registry.RRef) for ref in refs)
+        batch = source.convert(source.function.call_encoded())
         assert [np.asarray(part).shape for part in batch] == [(16, 4), (16,)]
     finally:
         source.close()
-    assert source.ref.token not in registry._objects
+    assert not any(ref.token in registry._objects for ref in refs)
 
 
 def test_registry_refuses_other_threads(ro):

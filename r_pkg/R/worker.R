@@ -35,7 +35,7 @@ worker_prepare <- function(fn, workers, globals = NULL, packages = NULL,
 # The functions a worker runs, detached from kfit's namespace: a worker
 # then starts without loading kfit and its imports (reticulate alone takes
 # seconds to load), only jsonlite. Their code stays in this package.
-worker_functions <- c("worker_main", "%||%", "worker_setup", "worker_error", "error_record",
+worker_functions <- c("worker_main", "worker_setup", "worker_error", "error_record",
                       "encode_frame", "encode_node", "write_frame", "bare",
                       "leaf_bytes", "codec_max_strings")
 
@@ -111,7 +111,7 @@ worker_main <- function(payload) {
     if (inherits(fn, "error")) {
       frame <- do.call(encode_frame, c(list("error", encode_value = FALSE),
                                        worker_error(fn, "starting the worker")))
-      if (!isTRUE(tryCatch(write_frame(con, frame) %||% TRUE, error = function(e) FALSE))) break
+      if (!isTRUE(tryCatch({ write_frame(con, frame); TRUE }, error = function(e) FALSE))) break
       next
     }
     value <- tryCatch(
@@ -126,7 +126,7 @@ worker_main <- function(payload) {
       encode_frame("batch", value)
     }
     # The session may stop reading at any time (end of training, Ctrl-C).
-    if (!isTRUE(tryCatch(write_frame(con, frame) %||% TRUE, error = function(e) FALSE))) break
+    if (!isTRUE(tryCatch({ write_frame(con, frame); TRUE }, error = function(e) FALSE))) break
   }
   invisible(NULL)
 }

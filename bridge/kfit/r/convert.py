@@ -96,7 +96,8 @@ def _shaped(vector: RVector) -> np.ndarray:
 def _numeric(value: RVector, float_dtype: Any) -> Converted:
     view = _shaped(value)
     if value.type == "double":
-        out = np.array(view, dtype=float_dtype, order="C")
+        with np.errstate(invalid="ignore"):  # R's NA is a NaN with a payload
+            out = np.array(view, dtype=float_dtype, order="C")
         return Converted(out, na_count=int(np.isnan(out).sum()))
     missing = view == NA_INTEGER
     na_count = int(missing.sum())

@@ -64,7 +64,7 @@ def _callbacks(specs: Any) -> tuple[list[Any], list[RCallback]]:
     return out, made
 
 
-def _history_record(history: Any) -> dict[str, Any]:
+def history_record(history: Any) -> dict[str, Any]:
     params = {k: v for k, v in history.params.items() if v is not None}
     metrics = {name: {"values": [0.0 if v is None else float(v) for v in values],
                       "missing": [v is None for v in values]}
@@ -119,7 +119,7 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
         for item in made:  # R functions are released here, on R's thread
             item.release()
     record["warnings"] = _warning_records(caught)
-    record["history"] = None if history is None else _history_record(history)
+    record["history"] = None if history is None else history_record(history)
     return record
 
 

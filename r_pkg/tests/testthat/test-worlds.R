@@ -15,16 +15,16 @@ test_that("KFIT_R_WORLD names the R world these tests run in", {
   reticulate_version <- utils::packageVersion("reticulate")
   if (world == "debian") {
     expect_true(reticulate_version == "1.28",
-                label = paste("reticulate", reticulate_version, "is 1.28"))
-  } else {
-    expect_true(reticulate_version >= "1.46",
-                label = paste("reticulate", reticulate_version, ">= 1.46"))
-    expect_true(nzchar(system.file(package = "keras3")),
-                label = "keras3 is installed")
-    if (nzchar(system.file(package = "keras3"))) {
-      keras3_version <- utils::packageVersion("keras3")
-      expect_true(keras3_version >= "1.5.1",
-                  label = paste("keras3", keras3_version, ">= 1.5.1"))
-    }
+                label = sprintf("reticulate (%s) == 1.28", reticulate_version))
+    return(invisible())
+  }
+  expect_true(reticulate_version >= "1.46",
+              label = sprintf("reticulate (%s) >= 1.46", reticulate_version))
+  keras3_installed <- nzchar(system.file(package = "keras3"))
+  expect_true(keras3_installed, label = "keras3 is installed")
+  if (keras3_installed) {
+    keras3_version <- utils::packageVersion("keras3")
+    expect_true(keras3_version >= "1.5.1",
+                label = sprintf("keras3 (%s) >= 1.5.1", keras3_version))
   }
 })
