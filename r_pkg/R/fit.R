@@ -199,7 +199,10 @@ worker_spec <- function(globals, packages, envir) {
       x = "Received {received(packages)}."
     ), class = "kfit_type_error", call = rlang::caller_env())
   }
-  list(globals = globals, packages = packages, envir = envir)
+  # Names are looked up now, where fit() was called: a mistake is reported
+  # before anything starts.
+  list(globals = resolve_worker_globals(globals, envir), packages = packages,
+       envir = envir)
 }
 
 arity_of <- function(f) {
@@ -245,6 +248,7 @@ r_context <- function() {
 # R values go to the core encoded (kfit:::encode_for_core), R functions as
 # specs, callbacks in the user's order. Then the core's record becomes R.
 run_core <- function(model, args, legacy, workers, call = rlang::caller_env()) {
+  force(workers) # worker_globals are looked up now: mistakes fail before training
   core <- kfit_core(call = call)
   callbacks <- args$callbacks
   args$callbacks <- NULL

@@ -68,7 +68,7 @@ detect_globals <- function(fn) {
 }
 
 resolve_worker_globals <- function(globals, envir) {
-  if (is.null(globals)) {
+  if (is.null(globals) || (is.list(globals) && !length(globals))) {
     return(list())
   }
   if (is.character(globals)) {
@@ -78,7 +78,7 @@ resolve_worker_globals <- function(globals, envir) {
         "{.arg worker_globals} names objects that do not exist.",
         x = "Not found: {.val {missing}}.",
         i = "Give their names as they are in your session, or a named list of values."
-      ), class = "kfit_value_error", call = NULL)
+      ), class = "kfit_value_error", call = rlang::caller_env(2))
     }
     return(mget(globals, envir = envir))
   }
@@ -88,7 +88,7 @@ resolve_worker_globals <- function(globals, envir) {
   kfit_abort(c(
     "{.arg worker_globals} must be a character vector of names or a named list.",
     x = "Received {received(globals)}."
-  ), class = "kfit_type_error", call = NULL)
+  ), class = "kfit_type_error", call = rlang::caller_env(2))
 }
 
 # The worker's loop. Requests are two little-endian int32s: (1, 0) for the

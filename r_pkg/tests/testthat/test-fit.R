@@ -64,9 +64,16 @@ test_that("an R generator feeds fit(); it runs in R and ends an epoch with NULL"
     rows <- (i * 50L + 1L):(i * 50L + 50L)
     list(x[rows, ], y[rows])
   }
+  # workers = 0: the generator runs in this session, so `<<-` is seen here.
+  h <- fit(small_model(), gen, epochs = 2, verbose = 0, workers = 0)
+  expect_length(h$metrics$loss, 2L)
+  expect_identical(h$params$steps, NULL)
+  expect_gte(calls, 8L)
+  # workers = 1 (the default): it runs in a worker process, on its own copy.
+  calls <- 0L
   h <- fit(small_model(), gen, epochs = 2, verbose = 0)
   expect_length(h$metrics$loss, 2L)
-  expect_gte(calls, 8L)
+  expect_identical(calls, 0L)
 })
 
 test_that("R callbacks see 1-based epochs and batches; returned logs are kept", {
@@ -122,7 +129,7 @@ test_that("fit_generator() is deprecated and keeps the 0-based initial_epoch", {
   expect_warning(
     h <- fit_generator(small_model(), gen, steps_per_epoch = 2, epochs = 4,
                        initial_epoch = 2, callbacks = list(cb), verbose = 0),
-    class = "kfit_kfit_deprecation_warning"
+    class = "kfit_deprecation_warning"
   )
   expect_identical(seen, c(3L, 4L))
   expect_identical(as.data.frame(h)$epoch[1:2], c(3L, 4L))
@@ -159,7 +166,7 @@ test_that("bad input gets a kfit error naming the argument", {
     fit(model, x, y, class_weight = list(a = 1), verbose = 0)
   })
   err <- expect_error(fit(model, x, y, batch_size = 0, verbose = 0),
-                      class = "kfit_kfit_value_error")
+                      class = "kfit_value_error")
   expect_identical(err$argument, "batch_size")
 })
 
@@ -176,7 +183,7 @@ test_that("an error in an R generator stops training and keeps the history", {
   }
   err <- expect_error(
     fit(small_model(), gen, steps_per_epoch = 3, epochs = 4, verbose = 0),
-    class = "kfit_kfit_training_error"
+    class = "kfit_training_error"
   )
   expect_match(conditionMessage(err), "boom from R")
   expect_match(conditionMessage(err), "epoch 3, step 2")

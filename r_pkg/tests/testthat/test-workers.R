@@ -1,0 +1,168 @@
+# R generators in worker processes: the semantics users rely on.
+
+test_that("a stateful closure yields in a worker exactly what it yields in the session", {
+  skip_if_no_core()
+  make_gen <- function() {
+    i <- 0
+    function() {
+      i <<- i + 1
+      x <- matrix(sin(i * seq_len(32)), 8, 4)
+      list(x, rowSums(x) / 4 + i / 100)
+    }
+  }
+  trained <- lapply(c(0, 1), function(w) {
+    model <- regression_model()
+    fit(model, make_gen(), steps_per_epoch = 5, epochs = 3, workers = w, verbose = 0)
+    model_weights(model)
+  })
+  expect_identical(trained[[1]], trained[[2]])
+})
+
+# Globals of the session: found and shipped (defined at top level below).
+gen_data <- matrix(cos(seq_len(400)), 100, 4)
+gen_rows <- function(i) ((i - 1) * 10 + 1):(i * 10)
+session_gen <- local({
+  i <- 0
+  function() {
+    i <<- i %% 10 + 1
+    rows <- gen_rows(i)
+    list(gen_data[rows, ], gen_data[rows, 1] * 2)
+  }
+}, envir = globalenv())
+
+test_that("a generator that refers to session globals works in a worker", {
+  skip_if_no_core()
+  assign("gen_data", gen_data, globalenv())
+  assign("gen_rows", gen_rows, globalenv())
+  environment(session_gen) <- globalenv()
+  trained <- lapply(c(0, 1), function(w) {
+    model <- regression_model()
+    h <- fit(model, session_gen, steps_per_epoch = 10, epochs = 2, workers = w,
+             verbose = 0)
+    expect_length(h$metrics$loss, 2L)
+    model_weights(model)
+  })
+  expect_identical(trained[[1]], trained[[2]])
+  rm("gen_data", "gen_rows", envir = globalenv())
+})
+
+test_that("worker_globals and worker_packages reach the workers", {
+  skip_if_no_core()
+  hidden <- new.env()
+  local_value <- 3
+  gen <- function() {
+    scale_by <- get("scale_by") # not detectable: found only at run time
+    x <- matrix(tools::toTitleCase("a") == "A", 4, 4) * scale_by
+    list(x, rowSums(x))
+  }
+  scale_by <- 2
+  h <- fit(regression_model(), gen, steps_per_epoch = 2, epochs = 1, verbose = 0,
+           worker_globals = "scale_by", worker_packages = "tools")
+  expect_length(h$metrics$loss, 1L)
+  expect_error(
+    fit(regression_model(), gen, steps_per_epoch = 2, verbose = 0,
+        worker_globals = "no_such_object"),
+    class = "kfit_value_error"
+  )
+})
+
+test_that("workers = 2 with function(i) trains every index once per epoch, in order", {
+  skip_if_no_core()
+  data <- matrix(sin(seq_len(4 * 80)), 80, 4)
+  batch <- function(i) {
+    rows <- ((i - 1) * 8 + 1):(i * 8)
+    list(data[rows, ], data[rows, 2] + i)
+  }
+  seen <- integer()
+  recording <- function(i) {
+    seen <<- c(seen, i)
+    batch(i)
+  }
+  reference <- regression_model()
+  fit(reference, recording, steps_per_epoch = 10, epochs = 3, workers = 0, verbose = 0)
+  expect_identical(seen, rep(1:10, 3))
+  parallel <- regression_model()
+  h <- fit(parallel, batch, steps_per_epoch = 10, epochs = 3, workers = 2, verbose = 0)
+  expect_length(h$metrics$loss, 3L)
+  expect_identical(model_weights(parallel), model_weights(reference))
+})
+
+test_that("a zero-argument generator with workers > 1 is an error with a hint", {
+  skip_if_no_core()
+  gen <- function() list(matrix(0, 2, 4), c(0, 0))
+  expect_snapshot(
+    fit(regression_model(), gen, steps_per_epoch = 2, workers = 2, verbose = 0),
+    error = TRUE
+  )
+  expect_error(fit(regression_model(), function(i) list(matrix(0, 2, 4), c(0, 0)),
+                   workers = 2, verbose = 0),
+               class = "kfit_value_error")
+})
+
+test_that("set.seed() before fit() makes runs with workers identical", {
+  skip_if_no_core()
+  gen <- function() {
+    x <- matrix(rnorm(32), 8, 4)
+    list(x, rowSums(x))
+  }
+  runs <- lapply(1:2, function(k) {
+    set.seed(42)
+    model <- regression_model()
+    fit(model, gen, steps_per_epoch = 4, epochs = 2, verbose = 0)
+    model_weights(model)
+  })
+  expect_identical(runs[[1]], runs[[2]])
+  set.seed(43)
+  other <- regression_model()
+  fit(other, gen, steps_per_epoch = 4, epochs = 2, verbose = 0)
+  expect_false(identical(model_weights(other), runs[[1]]))
+})
+
+test_that("an R error in a worker names epoch and step and keeps the history", {
+  skip_if_no_core()
+  gen <- local({
+    i <- 0
+    function() {
+      i <<- i + 1
+      if (i == 8) stop("the data source is gone")
+      list(matrix(i, 4, 4), rep(1, 4))
+    }
+  })
+  err <- expect_error(
+    fit(regression_model(), gen, steps_per_epoch = 3, epochs = 5, verbose = 0),
+    class = "kfit_training_error"
+  )
+  expect_match(conditionMessage(err), "the data source is gone")
+  expect_match(conditionMessage(err), "epoch 3, step 2")
+  expect_identical(err$epoch, 3L)
+  expect_identical(err$step, 2L)
+  expect_s3_class(err$history, "keras_training_history")
+  expect_length(err$history$metrics$loss, 2L)
+  expect_identical(last_history(), err$history)
+})
+
+test_that("a worker that dies gives a worker error naming it, with the history", {
+  skip_if_no_core()
+  gen <- local({
+    i <- 0
+    function() {
+      i <<- i + 1
+      if (i == 7) tools::pskill(Sys.getpid(), tools::SIGKILL)
+      list(matrix(i, 4, 4), rep(1, 4))
+    }
+  })
+  err <- expect_error(
+    fit(regression_model(), gen, steps_per_epoch = 3, epochs = 5, verbose = 0),
+    class = "kfit_worker_error"
+  )
+  expect_s3_class(err, "kfit_training_error")
+  expect_match(conditionMessage(err), "R worker 1 \\(pid [0-9]+\\)")
+  expect_match(conditionMessage(err), "killed by signal 9 \\(SIGKILL\\)")
+  expect_identical(err$worker, 1L)
+  expect_identical(err$exit, "killed by signal 9 (SIGKILL)")
+  expect_length(err$history$metrics$loss, 2L)
+  # The session goes on: training works again.
+  h <- fit(regression_model(), function() list(matrix(1, 4, 4), rep(1, 4)),
+           steps_per_epoch = 2, verbose = 0)
+  expect_length(h$metrics$loss, 1L)
+})
