@@ -35,17 +35,16 @@ WORLD_cran := KFIT_R_WORLD=cran R_LIBS_USER=$(RLIB_CRAN):$(RLIB) \
   RETICULATE_USE_MANAGED_VENV=no
 # Extra testthat::test_dir() arguments per world: keras3 exists only in "cran",
 # so "debian" leaves out the files test-keras3*. (Debian's testthat 3.1.6 matches
-# the filter against the path less "test-": "^keras3" alone would match nothing.)
+# the filter against the whole path, not the name less "test-": "^keras3" alone
+# would match nothing there.)
 RTEST_ARGS_debian := , filter = "(^|/test-)keras3", invert = TRUE
 RTEST_ARGS_cran :=
 
 # The cran world's repository: KFIT_CRAN_REPO (a URL or a folder), else
 # ../shared/cran beside the project when it is there, else CRAN itself.
 SHARED_CRAN := $(abspath $(CURDIR)/../shared/cran)
-ifeq ($(strip $(KFIT_CRAN_REPO)),)
-KFIT_CRAN_REPO := $(if $(wildcard $(SHARED_CRAN)/src/contrib/PACKAGES),$(SHARED_CRAN),https://cloud.r-project.org)
-endif
-CRAN_REPO := $(if $(wildcard $(KFIT_CRAN_REPO)/src/contrib/PACKAGES),file://$(abspath $(KFIT_CRAN_REPO)),$(KFIT_CRAN_REPO))
+CRAN_REPO_SRC := $(or $(strip $(KFIT_CRAN_REPO)),$(if $(wildcard $(SHARED_CRAN)/src/contrib/PACKAGES),$(SHARED_CRAN),https://cloud.r-project.org))
+CRAN_REPO := $(if $(wildcard $(CRAN_REPO_SRC)/src/contrib/PACKAGES),file://$(abspath $(CRAN_REPO_SRC)),$(CRAN_REPO_SRC))
 # A local repository's index: the cran library is reinstalled when it changes.
 CRAN_REPO_INDEX := $(wildcard $(patsubst file://%,%,$(CRAN_REPO))/src/contrib/PACKAGES)
 
@@ -53,7 +52,8 @@ RTEST_WORLDS := $(addprefix rtest-,$(WORLDS))
 RCHECK_WORLDS := $(addprefix rcheck-,$(WORLDS))
 
 .PHONY: demo test bench setup lint pytest rtest rcheck clean $(RTEST_WORLDS) $(RCHECK_WORLDS)
-# The worlds run one after the other, also under -j.
+# The worlds run one after the other, also under -j (GNU make 4.4 keeps just
+# these serial; Debian's make 4.3 then runs everything serially).
 .NOTPARALLEL: rtest rcheck
 
 R_SOURCES := $(shell find r_pkg -type f -not -path '*/_snaps/*' 2>/dev/null)
@@ -90,7 +90,8 @@ $(STAMPS)/venv-cran: pyproject.toml setup/constraints-cran.txt $(STAMPS)/apt
 
 # The cran world's R library: reticulate and keras3 from $(CRAN_REPO), built afresh
 # (minutes: reticulate compiles) when the script or a local repository's index
-# changes; after the Debian packages, but not again each time the apt stamp is.
+# changes (another repository: rm .stamps/rlib-cran); after the Debian packages,
+# but not again each time the apt stamp is.
 $(STAMPS)/rlib-cran: setup/install-cran-world.R $(CRAN_REPO_INDEX) | $(STAMPS)/apt
 	R_LIBS_USER=$(RLIB_CRAN) Rscript setup/install-cran-world.R $(RLIB_CRAN) $(CRAN_REPO)
 	@touch $@

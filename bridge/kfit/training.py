@@ -11,6 +11,7 @@ session between steps (`workers = 0`, see `kfit.callbacks.StreamGuard`).
 from __future__ import annotations
 
 import contextlib
+import sys
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from kfit.data.base import Feed
 from kfit.data.producer import SourceError
 from kfit.errors import KfitError, KfitTrainingError, KfitWarning, KfitWorkerError
 from kfit.history import TrainingHistory
+
+
+_SWITCH_SECONDS = 0.0005
 
 
 @dataclass
@@ -74,6 +78,12 @@ def train(run: Run) -> TrainingHistory:
                         run.validation.stream if run.validation else None,
                         run.epochs.last, producers)
     arguments = _fit_arguments(run, guard)
+    switch = sys.getswitchinterval()
+    if streams:
+        # The reader and tf.data threads hand batches to the training thread
+        # many times a second: a short GIL switch interval keeps each hand-off
+        # from waiting up to 5 ms for the GIL.
+        sys.setswitchinterval(_SWITCH_SECONDS)
     try:
         for producer in producers:
             producer.start()
@@ -86,6 +96,7 @@ def train(run: Run) -> TrainingHistory:
             raise
         raise replacement  # noqa: B904 -- its __cause__ is the user's error
     finally:
+        sys.setswitchinterval(switch)
         stop_producers(producers)
     for note in guard.notes:
         warnings.warn(KfitWarning(note), stacklevel=4)

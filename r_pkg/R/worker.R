@@ -37,7 +37,7 @@ worker_prepare <- function(fn, workers, globals = NULL, packages = NULL,
 # seconds to load), only jsonlite. Their code stays in this package.
 worker_functions <- c("worker_main", "worker_setup", "worker_error", "error_record",
                       "encode_frame", "encode_node", "write_frame", "bare",
-                      "leaf_bytes", "codec_max_strings")
+                      "leaf_bytes", "codec_max_strings", "to_json", "json_string")
 
 worker_code <- function() {
   env <- new.env(parent = baseenv())

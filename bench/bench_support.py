@@ -1,0 +1,121 @@
+"""Helpers shared by bench/r_generator.py (imported) and bench/r_generator.R
+(through reticulate::import_from_path): the timing callback, the models,
+the Keras-only baselines and the summaries, so both hosts measure alike.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+import numpy as np
+
+
+class Timer(keras.callbacks.Callback):
+    """Wall-clock marks of one `fit`: the call (`mark()`, made right before
+    it), the begin of every training batch, and the end of training.
+
+    `trained(k)` is the time from the begin of batch `k` (0-based) to the
+    end: batches k..N-1 with no start-up (worker processes, tf.data and
+    Keras set-up all happen before batch 0 begins).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.called: float | None = None
+        self.begins: list[float] = []
+        self.end: float | None = None
+
+    def mark(self) -> Timer:
+        self.called = time.perf_counter()
+        return self
+
+    def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
+        self.begins.append(time.perf_counter())
+
+    def on_train_end(self, logs: Any = None) -> None:
+        self.end = time.perf_counter()
+
+    @property
+    def steps(self) -> int:
+        return len(self.begins)
+
+    def startup(self) -> float:
+        assert self.called is not None and self.begins
+        return self.begins[0] - self.called
+
+    def trained(self, from_step: int = 0) -> float:
+        assert self.end is not None and len(self.begins) > from_step
+        return self.end - self.begins[from_step]
+
+    def total(self) -> float:
+        assert self.end is not None and self.called is not None
+        return self.end - self.called
+
+
+def now() -> float:
+    return time.perf_counter()
+
+
+def dense_model(features: int, hidden: Sequence[int], seed: int = 42) -> Any:
+    """Dense `hidden`-1, relu, mse + adam (built with `keras`)."""
+    keras.utils.set_random_seed(int(seed))
+    layers: list[Any] = [keras.Input((int(features),))]
+    layers += [keras.layers.Dense(int(units), activation="relu") for units in hidden]
+    layers.append(keras.layers.Dense(1))
+    model = keras.Sequential(layers)
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def as_batches(pool: Sequence[Sequence[Any]]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """[(x, y), ...] of R-ordered arrays -> C-ordered float32 numpy lists."""
+    xs = [np.ascontiguousarray(np.asarray(b[0]), dtype=np.float32) for b in pool]
+    ys = [np.ascontiguousarray(np.asarray(b[1]), dtype=np.float32).reshape(-1)
+          for b in pool]
+    return xs, ys
+
+
+def tiled(xs: list[np.ndarray], ys: list[np.ndarray], steps: int
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """The pool's batches, cycled, stacked into arrays of `steps` batches."""
+    steps = int(steps)
+    return (np.concatenate([xs[i % len(xs)] for i in range(steps)]),
+            np.concatenate([ys[i % len(ys)] for i in range(steps)]))
+
+
+def train_alone(model: Any, x: np.ndarray, y: np.ndarray, batch_size: int,
+                steps: int) -> Timer:
+    """Keras' own `model.fit` on arrays already in memory."""
+    timer = Timer().mark()
+    model.fit(x, y, batch_size=int(batch_size), steps_per_epoch=int(steps), epochs=1,
+              shuffle=False, verbose=0, callbacks=[timer])
+    return timer
+
+
+def generator_dataset(xs: list[np.ndarray], ys: list[np.ndarray]) -> Any:
+    """`tf.data.Dataset.from_generator` over a Python generator cycling
+    through precomputed numpy batches (plain Keras, no kfit)."""
+    import tensorflow as tf
+
+    def batches() -> Any:
+        while True:
+            yield from zip(xs, ys, strict=True)
+
+    spec = (tf.TensorSpec((None, xs[0].shape[1]), tf.float32),
+            tf.TensorSpec((None,), tf.float32))
+    return tf.data.Dataset.from_generator(batches, output_signature=spec)
+
+
+def train_from_generator(model: Any, dataset: Any, steps: int) -> Timer:
+    timer = Timer().mark()
+    model.fit(dataset, steps_per_epoch=int(steps), epochs=1, verbose=0,
+              shuffle=False, callbacks=[timer])
+    return timer
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(list(values))

@@ -1,0 +1,118 @@
+# R workloads shared by bench/r_generator.py (sourced over rpy2) and
+# bench/r_generator.R (sourced by Rscript): the same generators, index
+# datasets and calibration in both hosts.
+#
+# Every generator is built by a factory, so each closure carries what it
+# needs in its own environment (kfit ships it to the worker processes with
+# it) and refers to nothing else but base R.
+
+# A list of `count` precomputed batches of `rows` x `cols` random doubles
+# (and `rows` targets).
+bench_pool <- function(count, rows, cols, seed = 1L) {
+  set.seed(seed)
+  lapply(seq_len(count), function(i) {
+    list(matrix(rnorm(rows * cols), rows, cols), rnorm(rows))
+  })
+}
+
+# I/O-like: waits `seconds` (no CPU), then returns the next precomputed batch.
+make_sleep_generator <- function(pool, seconds) {
+  force(pool)
+  force(seconds)
+  i <- 0L
+  function() {
+    Sys.sleep(seconds)
+    i <<- i %% length(pool) + 1L
+    pool[[i]]
+  }
+}
+
+# CPU-bound: builds the batch with rnorm() and then `passes` arithmetic
+# passes over it (each ~0.3-0.5 ms for 128 x 784), all in R.
+make_cpu_generator <- function(rows, cols, passes) {
+  force(rows)
+  force(cols)
+  force(passes)
+  function() {
+    x <- matrix(rnorm(rows * cols), rows, cols)
+    for (k in seq_len(passes)) x <- x * 0.999 + 0.001
+    list(x, rnorm(rows))
+  }
+}
+
+# Index datasets function(i): batch i of a precomputed pool, after
+# `seconds` of sleep (kind "sleep") or `passes` CPU passes (kind "cpu").
+make_index_dataset <- function(pool, kind, seconds = 0, passes = 0L) {
+  force(pool)
+  force(kind)
+  force(seconds)
+  force(passes)
+  if (identical(kind, "sleep")) {
+    function(i) {
+      Sys.sleep(seconds)
+      pool[[(i - 1L) %% length(pool) + 1L]]
+    }
+  } else {
+    function(i) {
+      b <- pool[[(i - 1L) %% length(pool) + 1L]]
+      x <- b[[1]]
+      for (k in seq_len(passes)) x <- x * 0.999 + 0.001
+      list(x, b[[2]])
+    }
+  }
+}
+
+# The trivial generator of the per-batch cost benchmark: cycles through a
+# precomputed pool (no work at all).
+make_pool_generator <- function(pool) {
+  force(pool)
+  i <- 0L
+  function() {
+    i <<- i %% length(pool) + 1L
+    pool[[i]]
+  }
+}
+
+# Seconds `gen` takes for `n` calls, here in R (what a worker does per batch
+# before encoding it).
+time_generator <- function(gen, n, index = FALSE) {
+  t0 <- proc.time()[["elapsed"]]
+  if (index) {
+    for (i in seq_len(n)) gen(i)
+  } else {
+    for (i in seq_len(n)) gen()
+  }
+  proc.time()[["elapsed"]] - t0
+}
+
+# Median milliseconds per call of `f`, over `reps` rounds of `n` calls.
+ms_per_call <- function(f, n = 10L, reps = 5L) {
+  stats::median(vapply(seq_len(reps), function(r) {
+    t0 <- proc.time()[["elapsed"]]
+    for (i in seq_len(n)) f()
+    (proc.time()[["elapsed"]] - t0) / n * 1000
+  }, numeric(1)))
+}
+
+# Passes that make make_cpu_generator(rows, cols, passes) cost ~target_ms:
+# base cost (rnorm) and per-pass cost measured here, then checked.
+calibrate_cpu <- function(rows, cols, target_ms = 10) {
+  base <- ms_per_call(make_cpu_generator(rows, cols, 0L))
+  with20 <- ms_per_call(make_cpu_generator(rows, cols, 20L))
+  per_pass <- max((with20 - base) / 20, 1e-3)
+  passes <- max(0L, as.integer(round((target_ms - base) / per_pass)))
+  list(passes = passes, base_ms = base, per_pass_ms = per_pass,
+       ms = ms_per_call(make_cpu_generator(rows, cols, passes)))
+}
+
+# Passes over one batch (the CPU index dataset's work) that cost ~target_ms.
+calibrate_passes <- function(pool, target_ms) {
+  ds0 <- make_index_dataset(pool, "cpu", passes = 0L)
+  ds20 <- make_index_dataset(pool, "cpu", passes = 20L)
+  base <- ms_per_call(function() ds0(1L))
+  per_pass <- max((ms_per_call(function() ds20(1L)) - base) / 20, 1e-3)
+  passes <- max(0L, as.integer(round((target_ms - base) / per_pass)))
+  ds <- make_index_dataset(pool, "cpu", passes = passes)
+  list(passes = passes, base_ms = base, per_pass_ms = per_pass,
+       ms = ms_per_call(function() ds(1L)))
+}
