@@ -125,12 +125,13 @@ $(RTEST_WORLDS): rtest-%: setup
 	$(WORLD_$*) NOT_CRAN=true Rscript -e 'testthat::test_dir("r_pkg/tests/testthat", package = "kfit", load_package = "installed"$(RTEST_ARGS_$*), stop_on_failure = TRUE)'
 
 # R CMD check of the built tarball in each world (rcheck-debian, rcheck-cran):
-# no ERROR and no WARNING allowed.
+# no ERROR and no WARNING allowed. Its tests are the testthat suite that
+# rtest has just run in the same world (child Rscripts, minutes): not twice.
 rcheck: $(RCHECK_WORLDS)
 $(RCHECK_WORLDS): rcheck-%: setup
 	@echo "== rcheck, R world $*"
 	@export $(WORLD_$*) && d=$$(mktemp -d) && cd $$d && R CMD build --no-build-vignettes $(CURDIR)/r_pkg >/dev/null && \
-	  NOT_CRAN=true _R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual --no-build-vignettes kfit_*.tar.gz; \
+	  NOT_CRAN=true _R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual --no-build-vignettes --no-tests kfit_*.tar.gz; \
 	  status=$$?; grep -E "^(Status|\* checking .*(NOTE|WARNING|ERROR))" kfit.Rcheck/00check.log; \
 	  [ $$status -eq 0 ] && ! grep -qE "^Status: .*(ERROR|WARNING)" kfit.Rcheck/00check.log
 
