@@ -24,7 +24,6 @@ from kfit.data.producer import SourceError
 from kfit.errors import KfitError, KfitTrainingError, KfitWarning, KfitWorkerError
 from kfit.history import TrainingHistory
 
-
 _SWITCH_SECONDS = 0.0005
 
 

@@ -21,7 +21,7 @@ from kfit import environment
 from kfit.errors import KfitError
 from kfit.r.arguments import r_value
 from kfit.r.callback import RCallback
-from kfit.r.codec import RList, decode
+from kfit.r.codec import RList
 from kfit.r.function import RFunction, decode_record
 
 DATA_ARGUMENTS = {"x", "y", "sample_weight", "validation_data", "generator"}
