@@ -115,15 +115,18 @@ encode_for_core <- function(value) {
   frame
 }
 
-# For a worker's socket: header length, header, then each leaf's bytes.
+# For a worker's socket: header length, header, then each leaf's bytes, in
+# one write (small writes in a row would wait on TCP's Nagle algorithm).
 write_frame <- function(con, frame) {
   header <- charToRaw(enc2utf8(frame$header))
-  writeBin(length(header), con, size = 4L, endian = "little")
-  writeBin(header, con)
-  for (leaf in frame$leaves) {
-    writeBin(bare(leaf), con, size = if (typeof(leaf) == "double") 8L else 4L,
-             endian = "little")
-  }
+  pieces <- c(
+    list(writeBin(length(header), raw(), size = 4L, endian = "little"), header),
+    lapply(frame$leaves, function(leaf) {
+      writeBin(bare(leaf), raw(), size = if (typeof(leaf) == "double") 8L else 4L,
+               endian = "little")
+    })
+  )
+  writeBin(unlist(pieces, use.names = FALSE), con)
   flush(con)
   invisible(NULL)
 }

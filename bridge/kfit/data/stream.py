@@ -97,9 +97,13 @@ class BatchStream:
         while not self._closed.is_set():
             try:
                 self._queue.put(item, timeout=_POLL_SECONDS)
-                return True
             except queue.Full:
                 continue
+            # Both the reader (take) and the stream guard (peek) may wait for
+            # an item: wake them all, or one would sleep out its poll.
+            with self._queue.not_empty:
+                self._queue.not_empty.notify_all()
+            return True
         return False
 
     def close(self) -> None:

@@ -13,7 +13,7 @@
 # session; so both fits are called by their full method names.
 keras3_vs_kfit <- function(eager, callbacks = FALSE, epochs = 3L) {
   callr::r(function(eager, callbacks, epochs) {
-    library(keras3)
+    suppressMessages(library(keras3))
 
     # An R Layer subclass: multiplies by a trainable scalar made in build().
     layer_r_scale <- Layer(
