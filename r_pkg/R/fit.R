@@ -39,8 +39,9 @@ generics::fit
 #'   `fit()` makes runs identical.
 #' * Big data captured by the function is copied into each worker (it is
 #'   serialized once to a temporary file, which every worker reads): a
-#'   generator over a 1 GB matrix costs about a second more to start and
-#'   1 GB of memory per worker.
+#'   generator over a 1 GB matrix took about 11 s longer to start (on a busy
+#'   2-core machine) and 1 GB of memory per worker. Keep big data in files
+#'   the function reads, or use `workers = 0`.
 #' * Output of `print()`/`message()` in a worker appears on the terminal,
 #'   not in knitr output.
 #' * A worker that dies stops training with an error of class
