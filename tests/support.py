@@ -1,4 +1,4 @@
-"""Helpers shared by the tests of generators, R generators and the pump."""
+"""Helpers shared by the tests of generators and R generators."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import kfit
 def deadline(seconds: float = 30.0):
     """Fail (instead of hanging the suite) when fit() does not return in time.
 
-    Interrupts the main thread like Ctrl-C: kfit's pump cancels the run and
+    Interrupts the main thread like Ctrl-C: kfit stops the run and
     re-raises KeyboardInterrupt, which becomes a test failure here.
     """
     timer = threading.Timer(seconds, _thread.interrupt_main)

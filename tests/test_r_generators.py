@@ -1,10 +1,9 @@
-"""R functions as generators (kfit.data.r_generator), driven in-process over rpy2.
+"""R functions as generators (kfit.data.r_generator), from Python over rpy2.
 
 Each call of the R function returns list(inputs, targets) or
-list(inputs, targets, sample_weights); NULL means the data ended. R is only
-called on the main thread (pytest's), so counters that training callbacks
-read on the worker thread are kept in Python, bumped from R through an
-rternalized Python function.
+list(inputs, targets, sample_weights); NULL means the data ended. The
+function is shipped to an R worker process (workers = 1, the default) or
+called in this process between steps (workers = 0).
 """
 
 from __future__ import annotations
@@ -72,19 +71,6 @@ def batches_in_python(variable: str = "batches") -> list[tuple[np.ndarray, ...]]
     """The same R batches converted (as kfit converts them) for comparisons."""
     return [tuple(r_to_numpy(part).value for part in batch)
             for batch in ro.globalenv[variable]]
-
-
-@pytest.fixture
-def call_counter():
-    """(counter, note): `note` is an R function that bumps counter[0]."""
-    counter = [0]
-
-    @ri.rternalize
-    def note():
-        counter[0] += 1
-        return ri.BoolSexpVector([True])
-
-    return counter, note
 
 
 RANDOM_GENERATOR = """local({ i <- 0; function() { i <<- i + 1

@@ -1,6 +1,6 @@
 #' Callbacks written in R
 #'
-#' Build a callback from R functions, called on R's main thread while Keras
+#' Build a callback from R functions, called on R's main thread, where Keras
 #' trains. Epoch and batch numbers are 1-based (the real epoch numbers, also
 #' after `initial_epoch`); `logs` is a named list of the current metrics. A
 #' named list returned by `on_epoch_end` (or any other hook) is merged into
