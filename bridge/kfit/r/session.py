@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -21,6 +22,10 @@ from kfit.interrupt import keep_sigint
 
 class RThreadError(KfitError, RuntimeError):
     """R was called from a thread other than the main thread."""
+
+
+class RInsideRError(KfitError, RuntimeError):
+    """rpy2 was asked for inside an R session (R hosts this Python)."""
 
 
 _rpy2_ready = False
@@ -53,6 +58,12 @@ def robjects() -> Any:
     """
     global _rpy2_ready
     check_main_thread("rpy2")
+    if not _rpy2_ready and "rpytools" in sys.modules:
+        raise RInsideRError(
+            "kfit does not use rpy2 inside an R session: rpy2 releases Python's "
+            "GIL while R runs, which reticulate < 1.31 does not survive. Hint: "
+            "call kfit from R with library(kfit); R values reach it over "
+            "reticulate.")
     if not _rpy2_ready:
         with keep_sigint(), warnings.catch_warnings(), _quiet("rpy2"):
             # Inside an R session rpy2 says "R was initialized outside of rpy2":
