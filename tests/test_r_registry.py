@@ -93,5 +93,5 @@ def test_rpy2_is_refused_inside_an_r_session(monkeypatch):
 
     monkeypatch.setattr(session, "_rpy2_ready", False)
     monkeypatch.setitem(sys.modules, "rpytools", types.ModuleType("rpytools"))
-    with pytest.raises(session.RInsideRError, match="reticulate < 1.31"):
+    with pytest.raises(session.RInsideRError, match=r"reticulate < 1\.31"):
         session.robjects()
