@@ -85,9 +85,10 @@ time_generator <- function(gen, n, index = FALSE) {
   proc.time()[["elapsed"]] - t0
 }
 
-# Median milliseconds per call of `f`, over `reps` rounds of `n` calls.
-ms_per_call <- function(f, n = 10L, reps = 5L) {
-  stats::median(vapply(seq_len(reps), function(r) {
+# Milliseconds per call of `f`: the best of `reps` rounds of `n` calls (the
+# least disturbed by other load on the machine).
+ms_per_call <- function(f, n = 10L, reps = 7L) {
+  min(vapply(seq_len(reps), function(r) {
     t0 <- proc.time()[["elapsed"]]
     for (i in seq_len(n)) f()
     (proc.time()[["elapsed"]] - t0) / n * 1000

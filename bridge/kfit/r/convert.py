@@ -71,6 +71,8 @@ def r_to_numpy(value: Any, *, argument: str = "x", float_dtype: Any = np.float32
     value = as_r_value(value)
     if value is None:
         return Converted(None)
+    if not is_r_value(value):  # a Python object inside an R list (numpy, ...)
+        return Converted(value)
     if isinstance(value, RList):
         if "data.frame" in value.classes:
             return _data_frame(value, argument, float_dtype)

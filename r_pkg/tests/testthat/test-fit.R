@@ -230,3 +230,18 @@ test_that("progress follows R's current output, fit after fit (sink-aware)", {
   expect_match(first, "^3/3 - .* - loss: [0-9.]+$")
   expect_match(second, "^3/3 - .* - loss: [0-9.]+$")
 })
+
+test_that("Python arrays inside R lists pass through as they are", {
+  skip_if_no_core()
+  np <- reticulate::import("numpy", convert = FALSE)
+  x <- iris_x()
+  y <- as.integer(iris$Species) - 1L
+  x_val <- np$array(x[101:150, ], dtype = "float32")
+  y_val <- np$array(y[101:150], dtype = "int32")
+  with_py <- fit(small_model(), x[1:100, ], y[1:100], epochs = 2, shuffle = FALSE,
+                 validation_data = list(x_val, y_val), verbose = 0)
+  with_r <- fit(small_model(), x[1:100, ], y[1:100], epochs = 2, shuffle = FALSE,
+                validation_data = list(x[101:150, ], y[101:150]), verbose = 0)
+  expect_identical(with_py$params$validation_samples, 50L)
+  expect_equal(with_py$metrics$val_loss, with_r$metrics$val_loss, tolerance = 1e-6)
+})
