@@ -137,9 +137,18 @@ $(RCHECK_WORLDS): rcheck-%: setup
 
 test: lint pytest rtest rcheck
 
+# Benchmarks print ratios measured side by side; they assert nothing. R
+# generators: Python-hosted (rpy2), then R-hosted in each R world present.
 bench: setup
 	$(PY) bench/fit_arrays.py
 	$(PY) bench/r_generator.py
+	@echo "== bench/r_generator.R, R world debian"
+	$(WORLD_debian) Rscript bench/r_generator.R
+	@if [ -d $(RLIB_CRAN)/keras3 ] && [ -x $(PY_CRAN) ]; then \
+	  echo "== bench/r_generator.R, R world cran"; \
+	  $(WORLD_cran) Rscript bench/r_generator.R; \
+	else echo "== bench/r_generator.R, R world cran: skipped ($(RLIB_CRAN)/keras3 or $(PY_CRAN) missing)"; fi
+	$(PY) bench/worker_transport.py
 	$(PY) bench/view_metrics.py
 
 clean:

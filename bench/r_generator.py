@@ -33,7 +33,13 @@ asserted: the machine is shared and noisy.
    through tf.data.Dataset.from_generator over a Python generator, Dense
    10-1, 2000 steps: ratio kfit / keras (target <= 1.3).
 
-    .venv/bin/python bench/r_generator.py [--repeats 3] [--steps 200]
+    .venv/bin/python bench/r_generator.py [--repeats 3] [--steps 150]
+        [--index-steps 100] [--batch-steps 2000] [--only overlap|workers|per-batch]
+        [--nodelay-experiment]
+
+--nodelay-experiment adds a variant `kfit_nd`: kfit with the R workers'
+sockets set to TCP_NODELAY, patched into the payload kfit writes (see
+bench/worker_transport.py); kfit's own files are not touched.
 """
 
 from __future__ import annotations
@@ -60,6 +66,7 @@ from bench_support import (  # noqa: E402
     dense_model,
     generator_dataset,
     median,
+    patch_worker_payloads,
     tiled,
     train_alone,
     train_from_generator,
@@ -85,10 +92,18 @@ def numpy_pool(pool: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return as_batches([(np.asarray(b[0]), np.asarray(b[1])) for b in pool])
 
 
-def kfit_run(model: Any, gen: Any, steps: int, workers: int) -> Timer:
-    timer = Timer().mark()
-    kfit.fit(model, gen, steps_per_epoch=steps, epochs=1, verbose=0,
-             workers=workers, callbacks=[timer], view_metrics=False)
+def kfit_run(model: Any, gen: Any, steps: int, workers: int,
+             no_delay: bool = False) -> Timer:
+    """kfit.fit on an R function; `no_delay`: the experiment of
+    --nodelay-experiment (the workers' sockets with TCP_NODELAY)."""
+    undo = patch_worker_payloads(R["payload_no_delay"]) if no_delay else None
+    try:
+        timer = Timer().mark()
+        kfit.fit(model, gen, steps_per_epoch=steps, epochs=1, verbose=0,
+                 workers=workers, callbacks=[timer], view_metrics=False)
+    finally:
+        if undo is not None:
+            undo()
     return timer
 
 
@@ -122,7 +137,7 @@ def rotated(variants: list[tuple[str, Callable[[], Any]]], round_: int
 
 # -- 1. overlap -------------------------------------------------------------
 def overlap(label: str, target: float, gen: Any, train_pool: Any, model: Any,
-            steps: int, repeats: int) -> None:
+            steps: int, repeats: int, no_delay: bool) -> None:
     xs, ys = numpy_pool(train_pool)
     x, y = tiled(xs, ys, steps)
     half = steps // 2
@@ -131,11 +146,14 @@ def overlap(label: str, target: float, gen: Any, train_pool: Any, model: Any,
     kfit_run(model, gen, 10, 1)
     kfit_run(model, gen, 10, 0)
     gen_alone(gen, 10)
+    if no_delay:
+        kfit_run(model, gen, 10, 1, no_delay=True)
 
     print(f"\n== Overlap: {label}; {ROWS}x{COLS} batches, Dense 512-512-1, "
           f"{steps} steps (seconds; training from batch 0 on)")
     table = Rounds(["gen_alone", "train_alone", "kfit_w1", "serial_w0", "ratio",
-                    "serial_rat", "steady_rat", "startup_w1", "startup_w0"])
+                    "serial_rat", "steady_rat", "startup_w1", "startup_w0"]
+                   + (["kfit_nd", "ratio_nd"] if no_delay else []))
     for round_ in range(repeats):
         got: dict[str, Any] = {}
         variants = [
@@ -144,18 +162,23 @@ def overlap(label: str, target: float, gen: Any, train_pool: Any, model: Any,
             ("w1", lambda: kfit_run(model, gen, steps, 1)),
             ("w0", lambda: kfit_run(model, gen, steps, 0)),
         ]
+        if no_delay:
+            variants.append(("nd", lambda: kfit_run(model, gen, steps, 1, True)))
         for name, run in rotated(variants, round_):
             got[name] = run()
         gen_s, train_t, w1, w0 = got["gen"], got["train"], got["w1"], got["w0"]
         base = max(gen_s, train_t.trained())
         steady_base = max(gen_s * (steps - half) / steps, train_t.trained(half))
-        table.add({
+        row = {
             "gen_alone": gen_s, "train_alone": train_t.trained(),
             "kfit_w1": w1.trained(), "serial_w0": w0.trained(),
             "ratio": w1.trained() / base, "serial_rat": w0.trained() / base,
             "steady_rat": w1.trained(half) / steady_base,
             "startup_w1": w1.startup(), "startup_w0": w0.startup(),
-        })
+        }
+        if no_delay:
+            row.update(kfit_nd=got["nd"].trained(), ratio_nd=got["nd"].trained() / base)
+        table.add(row)
     print(f"median: gen_alone {table.median('gen_alone'):.3f} s, train_alone "
           f"{table.median('train_alone'):.3f} s, kfit_w1 {table.median('kfit_w1'):.3f} s, "
           f"serial_w0 {table.median('serial_w0'):.3f} s; start-up w1 "
@@ -165,6 +188,9 @@ def overlap(label: str, target: float, gen: Any, train_pool: Any, model: Any,
           f"{steps - half} steps) {table.median('steady_rat'):.3f}")
     print(f"serial_ratio = serial / max(gen alone, training alone) = "
           f"{table.median('serial_rat'):.3f} (about 1.6 expected)")
+    if no_delay:
+        print(f"experiment, workers' sockets with TCP_NODELAY: ratio = "
+              f"{table.median('ratio_nd'):.3f}")
 
 
 # -- 2. workers = 2 -----------------------------------------------------------
@@ -218,7 +244,7 @@ def two_workers(model: Any, pool: Any, step_ms: float, steps: int,
 
 
 # -- 3. per-batch cost ----------------------------------------------------------
-def per_batch(steps: int, repeats: int) -> None:
+def per_batch(steps: int, repeats: int, no_delay: bool) -> None:
     pool = r_call("bench_pool", POOL, 32, 10, seed=3)
     xs, ys = numpy_pool(pool)
     gen = r_call("make_pool_generator", pool)
@@ -226,34 +252,49 @@ def per_batch(steps: int, repeats: int) -> None:
     dataset = generator_dataset(xs, ys)
     train_from_generator(model, dataset, 20)
     kfit_run(model, gen, 20, 1)
+    if no_delay:
+        kfit_run(model, gen, 20, 1, no_delay=True)
 
     print(f"\n== Per-batch cost: trivial R generator (32x10 from a pool), Dense "
           f"10-1, {steps} steps (microseconds per step, from batch 0 on)")
-    table = Rounds(["keras_gen", "kfit_w1", "ratio", "startup_w1"])
+    table = Rounds(["keras_gen", "kfit_w1", "ratio", "startup_w1"]
+                   + (["kfit_nd", "ratio_nd"] if no_delay else []))
     for round_ in range(repeats):
         got: dict[str, Timer] = {}
         variants = [
             ("keras", lambda: train_from_generator(model, dataset, steps)),
             ("kfit", lambda: kfit_run(model, gen, steps, 1)),
         ]
+        if no_delay:
+            variants.append(("nd", lambda: kfit_run(model, gen, steps, 1, True)))
         for name, run in rotated(variants, round_):
             got[name] = run()
         k, f = got["keras"].trained(), got["kfit"].trained()
-        table.add({"keras_gen": k / steps * 1e6, "kfit_w1": f / steps * 1e6,
-                   "ratio": f / k, "startup_w1": got["kfit"].startup()})
+        row = {"keras_gen": k / steps * 1e6, "kfit_w1": f / steps * 1e6,
+               "ratio": f / k, "startup_w1": got["kfit"].startup()}
+        if no_delay:
+            nd = got["nd"].trained()
+            row.update(kfit_nd=nd / steps * 1e6, ratio_nd=nd / k)
+        table.add(row)
     print(f"per-batch ratio = kfit / keras from_generator = "
           f"{table.median('ratio'):.3f} (target <= 1.3); "
           f"{table.median('kfit_w1') - table.median('keras_gen'):.1f} us per batch above "
           "Keras")
+    if no_delay:
+        print(f"experiment, workers' sockets with TCP_NODELAY: per-batch ratio = "
+              f"{table.median('ratio_nd'):.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--index-steps", type=int, default=150)
+    parser.add_argument("--steps", type=int, default=150)
+    parser.add_argument("--index-steps", type=int, default=100)
     parser.add_argument("--batch-steps", type=int, default=2000)
     parser.add_argument("--only", choices=["overlap", "workers", "per-batch"])
+    parser.add_argument("--nodelay-experiment", action="store_true",
+                        help="add kfit with TCP_NODELAY on the workers' sockets "
+                        "(an experiment patched into the worker payload)")
     options = parser.parse_args()
 
     R["source"](str(HERE / "r_workloads.R"))
@@ -274,9 +315,9 @@ def main() -> None:
         cpu_gen = r_call("make_cpu_generator", ROWS, COLS, passes)
         cpu_pool = R("function(gen, n) lapply(seq_len(n), function(i) gen())")(cpu_gen, POOL)
         overlap("R generator that sleeps 10 ms (I/O-like)", 1.05, sleep_gen, sleep_pool,
-                model, options.steps, options.repeats)
+                model, options.steps, options.repeats, options.nodelay_experiment)
         overlap("R generator that computes ~10 ms (CPU-bound)", 1.20, cpu_gen, cpu_pool,
-                model, options.steps, options.repeats)
+                model, options.steps, options.repeats, options.nodelay_experiment)
     if options.only in (None, "workers"):
         xs, ys = numpy_pool(sleep_pool)
         x, y = tiled(xs, ys, 60)
@@ -285,7 +326,7 @@ def main() -> None:
                           for _ in range(3)])
         two_workers(model, sleep_pool, step_ms, options.index_steps, options.repeats)
     if options.only in (None, "per-batch"):
-        per_batch(options.batch_steps, options.repeats)
+        per_batch(options.batch_steps, options.repeats, options.nodelay_experiment)
     print(f"\n(done in {time.perf_counter() - started:.0f} s; load average now "
           f"{os.getloadavg()[0]:.2f})")
 

@@ -1,7 +1,8 @@
 # No abort, ever: each run in a child Rscript (R hosting Python, as users
 # run it), repeated. These were the crashes of the threaded design: an R
 # garbage collection while rpy2 had released the GIL ran reticulate's
-# finalizers without it.
+# finalizers without it. A gc() in this session costs about 0.5 s with
+# TensorFlow loaded, so those cases run 10 batches (they crashed every time).
 
 robust_script <- c(
   "library(kfit)",
@@ -15,14 +16,14 @@ robust_script <- c(
   "py_gen <- function() { for (k in 1:20) { d <- py$dict(a = k); l <- py$list(list(1, 2)) }; rm(d, l); big() }",
   "cb <- callback_lambda(on_batch_end = function(batch, logs) { gc(); invisible(NULL) })",
   "for (w in c(0, 1)) {",
-  "  h <- fit(model, gc_gen, steps_per_epoch = 25, epochs = 2, verbose = 0, workers = w)",
+  "  h <- fit(model, gc_gen, steps_per_epoch = 5, epochs = 2, verbose = 0, workers = w)",
   "  cat('gc_gen', w, length(h$metrics$loss), '\\n')",
   "  h <- fit(model, alloc_gen, steps_per_epoch = 20, epochs = 1, verbose = 0, workers = w)",
   "  cat('alloc_gen', w, length(h$metrics$loss), '\\n')",
   "}",
   "h <- fit(model, py_gen, steps_per_epoch = 25, epochs = 2, verbose = 0, workers = 0)",
   "cat('py_gen 0', length(h$metrics$loss), '\\n')",
-  "h <- fit(model, big, steps_per_epoch = 25, epochs = 2, verbose = 0, callbacks = list(cb))",
+  "h <- fit(model, big, steps_per_epoch = 5, epochs = 2, verbose = 0, callbacks = list(cb))",
   "cat('gc_callback 1', length(h$metrics$loss), '\\n')",
   "cat('DONE\\n')"
 )
