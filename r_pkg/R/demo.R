@@ -14,9 +14,9 @@ kfit_demo <- function(png = file.path(tempdir(), "kfit-demo-history.png"),
   keras <- reticulate::import("keras")
   keras$utils$set_random_seed(42L)
   set.seed(42)
-  rows <- sample(nrow(iris))
-  x <- scale(as.matrix(iris[rows, 1:4]))
-  y <- iris$Species[rows]
+  rows <- sample(nrow(datasets::iris))
+  x <- scale(as.matrix(datasets::iris[rows, 1:4]))
+  y <- datasets::iris$Species[rows]
   train <- 1:120
   batch_size <- 16L
   batches <- function() { # an R generator: a new shuffled batch each call
