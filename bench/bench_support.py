@@ -119,7 +119,7 @@ def train_from_generator(model: Any, dataset: Any, steps: int) -> Timer:
 
 def patch_worker_payloads(patch: Callable[[str], Any]) -> Callable[[], None]:
     """Experiment: call `patch(path)` (an R function, e.g. r_workloads.R's
-    `payload_no_delay`) on every worker payload kfit writes, until the
+    `payload_patch`) on every worker payload kfit writes, until the
     returned function is called. Touches no file of kfit: it wraps
     `RFunction.prepare_workers` in this process."""
     from kfit.r.function import RFunction

@@ -12,7 +12,7 @@
 #
 #   Rscript bench/r_generator.R [--repeats 3] [--steps 150] [--index-steps 100]
 #     [--batch-steps 2000] [--callback-batches 60]
-#     [--only overlap|workers|per-batch|callbacks] [--nodelay-experiment]
+#     [--only overlap|workers|per-batch|callbacks] [--experiment]
 
 options(warn = 1, error = function() { traceback(3); q(status = 1) })
 argv <- commandArgs(trailingOnly = TRUE)
@@ -28,9 +28,9 @@ index_steps <- option("index-steps", 100L)
 batch_steps <- option("batch-steps", 2000L)
 callback_batches <- option("callback-batches", 60L)
 only <- option("only", "")
-# Adds `kfit_nd`: kfit with the R workers' sockets set to TCP_NODELAY, an
-# experiment patched into the payload kfit writes (see r_generator.py).
-no_delay <- "--nodelay-experiment" %in% argv
+# --experiment adds `kfit_x`: kfit with two fixes of its R worker patched
+# into the payload kfit writes (payload_patch() in r_workloads.R).
+no_delay <- "--experiment" %in% argv
 wants <- function(section) !nzchar(only) || identical(only, section)
 
 file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
@@ -68,7 +68,7 @@ kfit_run <- function(model, gen, n, workers, no_delay = FALSE) {
   if (no_delay) {
     undo <- sup$patch_worker_payloads(function(path) {
       if (inherits(path, "python.builtin.object")) path <- num(path)
-      payload_no_delay(path)
+      payload_patch(path)
     })
     on.exit(reticulate::py_call(undo), add = TRUE)
   }
@@ -124,7 +124,7 @@ overlap <- function(label, target, gen, train_pool) {
               label, ROWS, COLS, steps))
   table <- table_start(c("gen_alone", "train_alone", "kfit_w1", "serial_w0", "ratio",
                          "serial_rat", "steady_rat", "startup_w1", "startup_w0",
-                         if (no_delay) c("kfit_nd", "ratio_nd")))
+                         if (no_delay) c("kfit_x", "ratio_x")))
   for (round in seq_len(repeats)) {
     variants <- list(
       gen = function() gen_alone(gen, steps),
@@ -143,7 +143,7 @@ overlap <- function(label, target, gen, train_pool) {
       steady_rat = trained(got$w1, half) / steady_base,
       startup_w1 = startup(got$w1), startup_w0 = startup(got$w0)
     )
-    if (no_delay) row <- c(row, list(kfit_nd = trained(got$nd), ratio_nd = trained(got$nd) / base))
+    if (no_delay) row <- c(row, list(kfit_x = trained(got$nd), ratio_x = trained(got$nd) / base))
     table <- table_add(table, row)
   }
   cat(sprintf("median: gen_alone %.3f s, train_alone %.3f s, kfit_w1 %.3f s, serial_w0 %.3f s; start-up w1 %.3f s, w0 %.3f s\n",
@@ -154,8 +154,8 @@ overlap <- function(label, target, gen, train_pool) {
   cat(sprintf("serial_ratio = serial / max(gen alone, training alone) = %.3f (about 1.6 expected)\n",
               med(table, "serial_rat")))
   if (no_delay) {
-    cat(sprintf("experiment, workers' sockets with TCP_NODELAY: ratio = %.3f\n",
-                med(table, "ratio_nd")))
+    cat(sprintf("experiment kfit_x (TCP_NODELAY + plain leaves): ratio = %.3f\n",
+                med(table, "ratio_x")))
   }
 }
 
@@ -231,7 +231,7 @@ if (wants("per-batch")) {
   cat(sprintf("\n== Per-batch cost: trivial R generator (32x10 from a pool), Dense 10-1, %d steps (microseconds per step, from batch 0 on)\n",
               batch_steps))
   table <- table_start(c("keras_gen", "kfit_w1", "ratio", "startup_w1",
-                         if (no_delay) c("kfit_nd", "ratio_nd")))
+                         if (no_delay) c("kfit_x", "ratio_x")))
   for (round in seq_len(repeats)) {
     variants <- list(
       keras = function() sup$train_from_generator(small_model, dataset, batch_steps),
@@ -244,16 +244,16 @@ if (wants("per-batch")) {
     row <- list(keras_gen = k / batch_steps * 1e6, kfit_w1 = f / batch_steps * 1e6,
                 ratio = f / k, startup_w1 = startup(got$kfit))
     if (no_delay) {
-      row <- c(row, list(kfit_nd = trained(got$nd) / batch_steps * 1e6,
-                         ratio_nd = trained(got$nd) / k))
+      row <- c(row, list(kfit_x = trained(got$nd) / batch_steps * 1e6,
+                         ratio_x = trained(got$nd) / k))
     }
     table <- table_add(table, row)
   }
   cat(sprintf("per-batch ratio = kfit / keras from_generator = %.3f (target <= 1.3); %.1f us per batch above Keras\n",
               med(table, "ratio"), med(table, "kfit_w1") - med(table, "keras_gen")))
   if (no_delay) {
-    cat(sprintf("experiment, workers' sockets with TCP_NODELAY: per-batch ratio = %.3f\n",
-                med(table, "ratio_nd")))
+    cat(sprintf("experiment kfit_x (TCP_NODELAY + plain leaves): per-batch ratio = %.3f\n",
+                med(table, "ratio_x")))
   }
 }
 

@@ -35,11 +35,12 @@ asserted: the machine is shared and noisy.
 
     .venv/bin/python bench/r_generator.py [--repeats 3] [--steps 150]
         [--index-steps 100] [--batch-steps 2000] [--only overlap|workers|per-batch]
-        [--nodelay-experiment]
+        [--experiment]
 
---nodelay-experiment adds a variant `kfit_nd`: kfit with the R workers'
-sockets set to TCP_NODELAY, patched into the payload kfit writes (see
-bench/worker_transport.py); kfit's own files are not touched.
+--experiment adds a variant `kfit_x`: kfit with two fixes of its R worker
+patched into the payload kfit writes (`payload_patch()` in r_workloads.R:
+TCP_NODELAY on the worker's socket, and matrices written without an ALTREP
+wrapper; see bench/worker_transport.py); kfit's own files are not touched.
 """
 
 from __future__ import annotations
@@ -94,9 +95,9 @@ def numpy_pool(pool: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
 
 def kfit_run(model: Any, gen: Any, steps: int, workers: int,
              no_delay: bool = False) -> Timer:
-    """kfit.fit on an R function; `no_delay`: the experiment of
-    --nodelay-experiment (the workers' sockets with TCP_NODELAY)."""
-    undo = patch_worker_payloads(R["payload_no_delay"]) if no_delay else None
+    """kfit.fit on an R function; `no_delay`: the experiment of --experiment
+    (TCP_NODELAY and plain leaves in the workers, see r_workloads.R)."""
+    undo = patch_worker_payloads(R["payload_patch"]) if no_delay else None
     try:
         timer = Timer().mark()
         kfit.fit(model, gen, steps_per_epoch=steps, epochs=1, verbose=0,
@@ -153,7 +154,7 @@ def overlap(label: str, target: float, gen: Any, train_pool: Any, model: Any,
           f"{steps} steps (seconds; training from batch 0 on)")
     table = Rounds(["gen_alone", "train_alone", "kfit_w1", "serial_w0", "ratio",
                     "serial_rat", "steady_rat", "startup_w1", "startup_w0"]
-                   + (["kfit_nd", "ratio_nd"] if no_delay else []))
+                   + (["kfit_x", "ratio_x"] if no_delay else []))
     for round_ in range(repeats):
         got: dict[str, Any] = {}
         variants = [
@@ -177,7 +178,7 @@ def overlap(label: str, target: float, gen: Any, train_pool: Any, model: Any,
             "startup_w1": w1.startup(), "startup_w0": w0.startup(),
         }
         if no_delay:
-            row.update(kfit_nd=got["nd"].trained(), ratio_nd=got["nd"].trained() / base)
+            row.update(kfit_x=got["nd"].trained(), ratio_x=got["nd"].trained() / base)
         table.add(row)
     print(f"median: gen_alone {table.median('gen_alone'):.3f} s, train_alone "
           f"{table.median('train_alone'):.3f} s, kfit_w1 {table.median('kfit_w1'):.3f} s, "
@@ -189,8 +190,8 @@ def overlap(label: str, target: float, gen: Any, train_pool: Any, model: Any,
     print(f"serial_ratio = serial / max(gen alone, training alone) = "
           f"{table.median('serial_rat'):.3f} (about 1.6 expected)")
     if no_delay:
-        print(f"experiment, workers' sockets with TCP_NODELAY: ratio = "
-              f"{table.median('ratio_nd'):.3f}")
+        print(f"experiment kfit_x (TCP_NODELAY + plain leaves): ratio = "
+              f"{table.median('ratio_x'):.3f}")
 
 
 # -- 2. workers = 2 -----------------------------------------------------------
@@ -258,7 +259,7 @@ def per_batch(steps: int, repeats: int, no_delay: bool) -> None:
     print(f"\n== Per-batch cost: trivial R generator (32x10 from a pool), Dense "
           f"10-1, {steps} steps (microseconds per step, from batch 0 on)")
     table = Rounds(["keras_gen", "kfit_w1", "ratio", "startup_w1"]
-                   + (["kfit_nd", "ratio_nd"] if no_delay else []))
+                   + (["kfit_x", "ratio_x"] if no_delay else []))
     for round_ in range(repeats):
         got: dict[str, Timer] = {}
         variants = [
@@ -274,15 +275,15 @@ def per_batch(steps: int, repeats: int, no_delay: bool) -> None:
                "ratio": f / k, "startup_w1": got["kfit"].startup()}
         if no_delay:
             nd = got["nd"].trained()
-            row.update(kfit_nd=nd / steps * 1e6, ratio_nd=nd / k)
+            row.update(kfit_x=nd / steps * 1e6, ratio_x=nd / k)
         table.add(row)
     print(f"per-batch ratio = kfit / keras from_generator = "
           f"{table.median('ratio'):.3f} (target <= 1.3); "
           f"{table.median('kfit_w1') - table.median('keras_gen'):.1f} us per batch above "
           "Keras")
     if no_delay:
-        print(f"experiment, workers' sockets with TCP_NODELAY: per-batch ratio = "
-              f"{table.median('ratio_nd'):.3f}")
+        print(f"experiment kfit_x (TCP_NODELAY + plain leaves): per-batch ratio = "
+              f"{table.median('ratio_x'):.3f}")
 
 
 def main() -> None:
@@ -292,9 +293,9 @@ def main() -> None:
     parser.add_argument("--index-steps", type=int, default=100)
     parser.add_argument("--batch-steps", type=int, default=2000)
     parser.add_argument("--only", choices=["overlap", "workers", "per-batch"])
-    parser.add_argument("--nodelay-experiment", action="store_true",
-                        help="add kfit with TCP_NODELAY on the workers' sockets "
-                        "(an experiment patched into the worker payload)")
+    parser.add_argument("--experiment", action="store_true",
+                        help="add kfit_x: kfit with two R-side fixes patched into "
+                        "the worker payload (TCP_NODELAY, plain leaves)")
     options = parser.parse_args()
 
     R["source"](str(HERE / "r_workloads.R"))
@@ -315,9 +316,9 @@ def main() -> None:
         cpu_gen = r_call("make_cpu_generator", ROWS, COLS, passes)
         cpu_pool = R("function(gen, n) lapply(seq_len(n), function(i) gen())")(cpu_gen, POOL)
         overlap("R generator that sleeps 10 ms (I/O-like)", 1.05, sleep_gen, sleep_pool,
-                model, options.steps, options.repeats, options.nodelay_experiment)
+                model, options.steps, options.repeats, options.experiment)
         overlap("R generator that computes ~10 ms (CPU-bound)", 1.20, cpu_gen, cpu_pool,
-                model, options.steps, options.repeats, options.nodelay_experiment)
+                model, options.steps, options.repeats, options.experiment)
     if options.only in (None, "workers"):
         xs, ys = numpy_pool(sleep_pool)
         x, y = tiled(xs, ys, 60)
@@ -326,7 +327,7 @@ def main() -> None:
                           for _ in range(3)])
         two_workers(model, sleep_pool, step_ms, options.index_steps, options.repeats)
     if options.only in (None, "per-batch"):
-        per_batch(options.batch_steps, options.repeats, options.nodelay_experiment)
+        per_batch(options.batch_steps, options.repeats, options.experiment)
     print(f"\n(done in {time.perf_counter() - started:.0f} s; load average now "
           f"{os.getloadavg()[0]:.2f})")
 

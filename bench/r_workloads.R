@@ -123,15 +123,31 @@ calibrate <- function(make, target_ms) {
   list(passes = passes, base_ms = base, per_pass_ms = per_pass, ms = ms)
 }
 
-# Experiment (not kfit's behaviour): rewrite a worker payload written by
-# kfit:::worker_prepare() so that the worker's socket has TCP_NODELAY
-# (socketConnection() takes its `options` from getOption("socketOptions")).
-payload_no_delay <- function(path) {
+# Experiments (not kfit's behaviour): rewrite a worker payload written by
+# kfit:::worker_prepare() in place, before the worker starts.
+# - no_delay: the worker's socket gets TCP_NODELAY (socketConnection() takes
+#   its `options` from getOption("socketOptions"));
+# - plain_leaves: the worker's bare() drops attributes with a plain copy
+#   (`dim(x) <- NULL`) instead of `attributes(x) <- NULL`, which on a shared
+#   matrix makes an ALTREP wrapper that writeBin() is slow to write.
+payload_patch <- function(path, no_delay = TRUE, plain_leaves = TRUE) {
   p <- readRDS(path)
   main <- p$main
-  p$main <- function(p) {
-    options(socketOptions = "no-delay")
-    main(p)
+  if (plain_leaves) {
+    env <- environment(main)
+    env$bare <- function(x) {
+      if (!is.null(attributes(x))) {
+        dim(x) <- NULL
+        attributes(x) <- NULL
+      }
+      x
+    }
+  }
+  if (no_delay) {
+    p$main <- function(p) {
+      options(socketOptions = "no-delay")
+      main(p)
+    }
   }
   saveRDS(p, path, compress = FALSE)
   invisible(NULL)

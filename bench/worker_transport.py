@@ -11,14 +11,20 @@ it. Three request patterns, each timed per frame:
 - bursts:     10 requests, then their 10 frames, then 10 more (what
               kfit's reader does once Keras's queue is full and frees up).
 
-Each runs with the worker as kfit starts it, and with the same worker on a
-socket with TCP_NODELAY (`options(socketOptions = "no-delay")` set in the
-payload before the worker connects): an experiment on kfit's R side made
-here, not a change to kfit. R 4.2 writes a frame with several writeBin()
-calls; without TCP_NODELAY, Nagle's algorithm holds a small write while an
-earlier one is unacknowledged, and the reading side's delayed ACK (40 ms
-on Linux) releases it. Prints per-frame medians and the count of frames
-that took over 30 ms.
+Each runs with the worker as kfit starts it, and with experiments on kfit's
+R side patched into the payload here (`payload_patch()` in r_workloads.R;
+kfit's files are not changed):
+
+- TCP_NODELAY: `options(socketOptions = "no-delay")` before the worker
+  connects. R writes a frame with several writeBin() calls; without it,
+  Nagle's algorithm holds a small write while an earlier one is
+  unacknowledged, and the reading side's delayed ACK (40 ms on Linux)
+  releases it.
+- + plain leaves: also the worker's bare() copies a matrix without its
+  dim (`dim(x) <- NULL`) instead of `attributes(x) <- NULL`, which makes
+  an ALTREP wrapper that writeBin() writes several times slower.
+
+Prints per-frame medians and the count of frames that took over 30 ms.
 
     .venv/bin/python bench/worker_transport.py [--frames 300] [--repeats 3]
 """
@@ -41,11 +47,17 @@ from kfit.data.r_generator import RGeneratorSource  # noqa: E402
 from kfit.workers import WorkerPool  # noqa: E402
 from kfit.workers.pool import NEXT  # noqa: E402
 
+CONFIGS = {  # label: payload_patch() arguments (bench/r_workloads.R), None: as is
+    "as kfit runs it": None,
+    "TCP_NODELAY": {"no_delay": True, "plain_leaves": False},
+    "+ plain leaves": {"no_delay": True, "plain_leaves": True},
+}
 
-def start(source: RGeneratorSource, no_delay: bool) -> WorkerPool:
+
+def start(source: RGeneratorSource, patch: dict[str, bool] | None) -> WorkerPool:
     plan = source.function.prepare_workers(1)
-    if no_delay:
-        ro.r["payload_no_delay"](plan.payload)  # bench/r_workloads.R
+    if patch is not None:
+        ro.r["payload_patch"](plan.payload, **patch)
     pool = WorkerPool(plan, 1, label="the transport benchmark")
     pool.start()
     return pool
@@ -100,7 +112,7 @@ def summary(times: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=300)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=1)
     options = parser.parse_args()
     ro.r["source"](str(HERE / "r_workloads.R"))
     print(f"R worker transport, {options.frames} frames per pattern; load average "
@@ -113,12 +125,12 @@ def main() -> None:
         print(f"\n== {rows}x{cols} batches ({rows * cols * 8 + rows * 8} bytes of "
               "doubles per frame)")
         for repeat in range(options.repeats):
-            for no_delay in ((False, True) if repeat % 2 == 0 else (True, False)):
-                pool = start(source, no_delay)
+            labels = list(CONFIGS) if repeat % 2 == 0 else list(reversed(CONFIGS))
+            for label in labels:
+                pool = start(source, CONFIGS[label])
                 try:
                     streaming(pool, 20)  # warm-up
                     for name, pattern in patterns.items():
-                        label = "TCP_NODELAY" if no_delay else "as kfit runs it"
                         print(f"  {label:15s} {name:9s} "
                               f"{summary(pattern(pool, options.frames))}", flush=True)
                 finally:

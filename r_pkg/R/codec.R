@@ -42,8 +42,13 @@ encode_node <- function(x, leaves) {
 }
 
 # The values alone (writeBin() takes plain vectors: no dim, no class).
+# `dim(x) <- NULL` first: dropping the attributes of a matrix in one go makes
+# an ALTREP wrapper that writeBin() writes several times slower.
 bare <- function(x) {
-  attributes(x) <- NULL
+  if (!is.null(attributes(x))) {
+    dim(x) <- NULL
+    attributes(x) <- NULL
+  }
   x
 }
 

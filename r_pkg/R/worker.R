@@ -99,6 +99,8 @@ resolve_worker_globals <- function(globals, envir) {
 worker_main <- function(payload) {
   env <- Sys.getenv(c("KFIT_WORKER_PORT", "KFIT_WORKER_TOKEN", "KFIT_WORKER_ID"))
   id <- as.integer(env[["KFIT_WORKER_ID"]])
+  # Frames go out at once: no Nagle delay while earlier ones are unacknowledged.
+  options(socketOptions = "no-delay")
   con <- socketConnection("127.0.0.1", as.integer(env[["KFIT_WORKER_PORT"]]),
                           open = "r+b", blocking = TRUE, timeout = 2147483L)
   on.exit(close(con), add = TRUE)
