@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import keras
@@ -115,28 +115,6 @@ def train_from_generator(model: Any, dataset: Any, steps: int) -> Timer:
     model.fit(dataset, steps_per_epoch=int(steps), epochs=1, verbose=0,
               shuffle=False, callbacks=[timer])
     return timer
-
-
-def patch_worker_payloads(patch: Callable[[str], Any]) -> Callable[[], None]:
-    """Experiment: call `patch(path)` (an R function, e.g. r_workloads.R's
-    `payload_patch`) on every worker payload kfit writes, until the
-    returned function is called. Touches no file of kfit: it wraps
-    `RFunction.prepare_workers` in this process."""
-    from kfit.r.function import RFunction
-
-    original = RFunction.prepare_workers
-
-    def prepare_workers(self: Any, *args: Any, **kwargs: Any) -> Any:
-        plan = original(self, *args, **kwargs)
-        patch(plan.payload)
-        return plan
-
-    RFunction.prepare_workers = prepare_workers  # type: ignore[method-assign]
-
-    def undo() -> None:
-        RFunction.prepare_workers = original  # type: ignore[method-assign]
-
-    return undo
 
 
 def median(values: Sequence[float]) -> float:

@@ -12,7 +12,7 @@
 #
 #   Rscript bench/r_generator.R [--repeats 3] [--steps 150] [--index-steps 100]
 #     [--batch-steps 2000] [--callback-batches 60]
-#     [--only overlap|workers|per-batch|callbacks] [--experiment]
+#     [--only overlap|workers|per-batch|callbacks]
 
 options(warn = 1, error = function() { traceback(3); q(status = 1) })
 argv <- commandArgs(trailingOnly = TRUE)
@@ -28,9 +28,6 @@ index_steps <- option("index-steps", 100L)
 batch_steps <- option("batch-steps", 2000L)
 callback_batches <- option("callback-batches", 60L)
 only <- option("only", "")
-# --experiment adds `kfit_x`: kfit with two fixes of its R worker patched
-# into the payload kfit writes (payload_patch() in r_workloads.R).
-no_delay <- "--experiment" %in% argv
 wants <- function(section) !nzchar(only) || identical(only, section)
 
 file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
@@ -64,14 +61,7 @@ cat(sprintf(paste0("R-hosted, world \"%s\": %s, reticulate %s, Python %s, keras 
 
 # kfit's fit() for the keras model; sections 1-3 run before keras3 is loaded,
 # so kfit::fit() dispatches to kfit's own method there.
-kfit_run <- function(model, gen, n, workers, no_delay = FALSE) {
-  if (no_delay) {
-    undo <- sup$patch_worker_payloads(function(path) {
-      if (inherits(path, "python.builtin.object")) path <- num(path)
-      payload_patch(path)
-    })
-    on.exit(reticulate::py_call(undo), add = TRUE)
-  }
+kfit_run <- function(model, gen, n, workers) {
   timer <- sup$Timer()
   timer$mark()
   kfit::fit(model, gen, steps_per_epoch = as.integer(n), epochs = 1L, verbose = 0L,
@@ -119,12 +109,10 @@ overlap <- function(label, target, gen, train_pool) {
   kfit_run(model, gen, 10L, 1L)
   kfit_run(model, gen, 10L, 0L)
   gen_alone(gen, 10L)
-  if (no_delay) kfit_run(model, gen, 10L, 1L, no_delay = TRUE)
   cat(sprintf("\n== Overlap: %s; %dx%d batches, Dense 512-512-1, %d steps (seconds; training from batch 0 on)\n",
               label, ROWS, COLS, steps))
   table <- table_start(c("gen_alone", "train_alone", "kfit_w1", "serial_w0", "ratio",
-                         "serial_rat", "steady_rat", "startup_w1", "startup_w0",
-                         if (no_delay) c("kfit_x", "ratio_x")))
+                         "serial_rat", "steady_rat", "startup_w1", "startup_w0"))
   for (round in seq_len(repeats)) {
     variants <- list(
       gen = function() gen_alone(gen, steps),
@@ -132,7 +120,6 @@ overlap <- function(label, target, gen, train_pool) {
       w1 = function() kfit_run(model, gen, steps, 1L),
       w0 = function() kfit_run(model, gen, steps, 0L)
     )
-    if (no_delay) variants$nd <- function() kfit_run(model, gen, steps, 1L, no_delay = TRUE)
     got <- run_round(variants, round)
     base <- max(got$gen, trained(got$train))
     steady_base <- max(got$gen * (steps - half) / steps, trained(got$train, half))
@@ -143,7 +130,6 @@ overlap <- function(label, target, gen, train_pool) {
       steady_rat = trained(got$w1, half) / steady_base,
       startup_w1 = startup(got$w1), startup_w0 = startup(got$w0)
     )
-    if (no_delay) row <- c(row, list(kfit_x = trained(got$nd), ratio_x = trained(got$nd) / base))
     table <- table_add(table, row)
   }
   cat(sprintf("median: gen_alone %.3f s, train_alone %.3f s, kfit_w1 %.3f s, serial_w0 %.3f s; start-up w1 %.3f s, w0 %.3f s\n",
@@ -153,10 +139,6 @@ overlap <- function(label, target, gen, train_pool) {
               med(table, "ratio"), target, steps - half, med(table, "steady_rat")))
   cat(sprintf("serial_ratio = serial / max(gen alone, training alone) = %.3f (about 1.6 expected)\n",
               med(table, "serial_rat")))
-  if (no_delay) {
-    cat(sprintf("experiment kfit_x (TCP_NODELAY + plain leaves): ratio = %.3f\n",
-                med(table, "ratio_x")))
-  }
 }
 
 if (wants("overlap")) {
@@ -227,34 +209,23 @@ if (wants("per-batch")) {
   dataset <- sup$generator_dataset(item(small, 0), item(small, 1))
   sup$train_from_generator(small_model, dataset, 20L)
   kfit_run(small_model, gen, 20L, 1L)
-  if (no_delay) kfit_run(small_model, gen, 20L, 1L, no_delay = TRUE)
   cat(sprintf("\n== Per-batch cost: trivial R generator (32x10 from a pool), Dense 10-1, %d steps (microseconds per step, from batch 0 on)\n",
               batch_steps))
-  table <- table_start(c("keras_gen", "kfit_w1", "ratio", "startup_w1",
-                         if (no_delay) c("kfit_x", "ratio_x")))
+  table <- table_start(c("keras_gen", "kfit_w1", "ratio", "startup_w1"))
   for (round in seq_len(repeats)) {
     variants <- list(
       keras = function() sup$train_from_generator(small_model, dataset, batch_steps),
       kfit = function() kfit_run(small_model, gen, batch_steps, 1L)
     )
-    if (no_delay) variants$nd <- function() kfit_run(small_model, gen, batch_steps, 1L, no_delay = TRUE)
     got <- run_round(variants, round)
     k <- trained(got$keras)
     f <- trained(got$kfit)
     row <- list(keras_gen = k / batch_steps * 1e6, kfit_w1 = f / batch_steps * 1e6,
                 ratio = f / k, startup_w1 = startup(got$kfit))
-    if (no_delay) {
-      row <- c(row, list(kfit_x = trained(got$nd) / batch_steps * 1e6,
-                         ratio_x = trained(got$nd) / k))
-    }
     table <- table_add(table, row)
   }
   cat(sprintf("per-batch ratio = kfit / keras from_generator = %.3f (target <= 1.3); %.1f us per batch above Keras\n",
               med(table, "ratio"), med(table, "kfit_w1") - med(table, "keras_gen")))
-  if (no_delay) {
-    cat(sprintf("experiment kfit_x (TCP_NODELAY + plain leaves): per-batch ratio = %.3f\n",
-                med(table, "ratio_x")))
-  }
 }
 
 # -- 4. R callbacks: kfit's fit() against keras3's own -------------------------------

@@ -10,8 +10,8 @@ asserted: the machine is shared and noisy.
 
 1. Overlap, for two R generators of 128 x 784 batches feeding Dense
    512-512-1 (mse, adam): one that sleeps 10 ms and returns precomputed
-   data (I/O-like), one that computes ~10 ms in R (rnorm() plus arithmetic
-   passes, calibrated at start). Per round:
+   data (I/O-like), one that computes ~10 ms in R (rnorm() plus scalar
+   arithmetic, calibrated at start). Per round:
      gen_alone    the generator called N times in R;
      train_alone  Keras' model.fit on the same kind of batches, precomputed
                   in memory as arrays, N steps;
@@ -35,12 +35,8 @@ asserted: the machine is shared and noisy.
 
     .venv/bin/python bench/r_generator.py [--repeats 3] [--steps 150]
         [--index-steps 100] [--batch-steps 2000] [--only overlap|workers|per-batch]
-        [--experiment]
 
---experiment adds a variant `kfit_x`: kfit with two fixes of its R worker
-patched into the payload kfit writes (`payload_patch()` in r_workloads.R:
-TCP_NODELAY on the worker's socket, and matrices written without an ALTREP
-wrapper; see bench/worker_transport.py); kfit's own files are not touched.
+bench/worker_transport.py times the worker's socket alone (no Keras).
 """
 
 from __future__ import annotations
@@ -67,7 +63,6 @@ from bench_support import (  # noqa: E402
     dense_model,
     generator_dataset,
     median,
-    patch_worker_payloads,
     tiled,
     train_alone,
     train_from_generator,
@@ -93,18 +88,10 @@ def numpy_pool(pool: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return as_batches([(np.asarray(b[0]), np.asarray(b[1])) for b in pool])
 
 
-def kfit_run(model: Any, gen: Any, steps: int, workers: int,
-             no_delay: bool = False) -> Timer:
-    """kfit.fit on an R function; `no_delay`: the experiment of --experiment
-    (TCP_NODELAY and plain leaves in the workers, see r_workloads.R)."""
-    undo = patch_worker_payloads(R["payload_patch"]) if no_delay else None
-    try:
-        timer = Timer().mark()
-        kfit.fit(model, gen, steps_per_epoch=steps, epochs=1, verbose=0,
-                 workers=workers, callbacks=[timer], view_metrics=False)
-    finally:
-        if undo is not None:
-            undo()
+def kfit_run(model: Any, gen: Any, steps: int, workers: int) -> Timer:
+    timer = Timer().mark()
+    kfit.fit(model, gen, steps_per_epoch=steps, epochs=1, verbose=0,
+             workers=workers, callbacks=[timer], view_metrics=False)
     return timer
 
 
@@ -138,7 +125,7 @@ def rotated(variants: list[tuple[str, Callable[[], Any]]], round_: int
 
 # -- 1. overlap -------------------------------------------------------------
 def overlap(label: str, target: float, gen: Any, train_pool: Any, model: Any,
-            steps: int, repeats: int, no_delay: bool) -> None:
+            steps: int, repeats: int) -> None:
     xs, ys = numpy_pool(train_pool)
     x, y = tiled(xs, ys, steps)
     half = steps // 2
@@ -147,14 +134,11 @@ def overlap(label: str, target: float, gen: Any, train_pool: Any, model: Any,
     kfit_run(model, gen, 10, 1)
     kfit_run(model, gen, 10, 0)
     gen_alone(gen, 10)
-    if no_delay:
-        kfit_run(model, gen, 10, 1, no_delay=True)
 
     print(f"\n== Overlap: {label}; {ROWS}x{COLS} batches, Dense 512-512-1, "
           f"{steps} steps (seconds; training from batch 0 on)")
     table = Rounds(["gen_alone", "train_alone", "kfit_w1", "serial_w0", "ratio",
-                    "serial_rat", "steady_rat", "startup_w1", "startup_w0"]
-                   + (["kfit_x", "ratio_x"] if no_delay else []))
+                    "serial_rat", "steady_rat", "startup_w1", "startup_w0"])
     for round_ in range(repeats):
         got: dict[str, Any] = {}
         variants = [
@@ -163,23 +147,18 @@ def overlap(label: str, target: float, gen: Any, train_pool: Any, model: Any,
             ("w1", lambda: kfit_run(model, gen, steps, 1)),
             ("w0", lambda: kfit_run(model, gen, steps, 0)),
         ]
-        if no_delay:
-            variants.append(("nd", lambda: kfit_run(model, gen, steps, 1, True)))
         for name, run in rotated(variants, round_):
             got[name] = run()
         gen_s, train_t, w1, w0 = got["gen"], got["train"], got["w1"], got["w0"]
         base = max(gen_s, train_t.trained())
         steady_base = max(gen_s * (steps - half) / steps, train_t.trained(half))
-        row = {
+        table.add({
             "gen_alone": gen_s, "train_alone": train_t.trained(),
             "kfit_w1": w1.trained(), "serial_w0": w0.trained(),
             "ratio": w1.trained() / base, "serial_rat": w0.trained() / base,
             "steady_rat": w1.trained(half) / steady_base,
             "startup_w1": w1.startup(), "startup_w0": w0.startup(),
-        }
-        if no_delay:
-            row.update(kfit_x=got["nd"].trained(), ratio_x=got["nd"].trained() / base)
-        table.add(row)
+        })
     print(f"median: gen_alone {table.median('gen_alone'):.3f} s, train_alone "
           f"{table.median('train_alone'):.3f} s, kfit_w1 {table.median('kfit_w1'):.3f} s, "
           f"serial_w0 {table.median('serial_w0'):.3f} s; start-up w1 "
@@ -189,9 +168,6 @@ def overlap(label: str, target: float, gen: Any, train_pool: Any, model: Any,
           f"{steps - half} steps) {table.median('steady_rat'):.3f}")
     print(f"serial_ratio = serial / max(gen alone, training alone) = "
           f"{table.median('serial_rat'):.3f} (about 1.6 expected)")
-    if no_delay:
-        print(f"experiment kfit_x (TCP_NODELAY + plain leaves): ratio = "
-              f"{table.median('ratio_x'):.3f}")
 
 
 # -- 2. workers = 2 -----------------------------------------------------------
@@ -245,7 +221,7 @@ def two_workers(model: Any, pool: Any, step_ms: float, steps: int,
 
 
 # -- 3. per-batch cost ----------------------------------------------------------
-def per_batch(steps: int, repeats: int, no_delay: bool) -> None:
+def per_batch(steps: int, repeats: int) -> None:
     pool = r_call("bench_pool", POOL, 32, 10, seed=3)
     xs, ys = numpy_pool(pool)
     gen = r_call("make_pool_generator", pool)
@@ -253,37 +229,25 @@ def per_batch(steps: int, repeats: int, no_delay: bool) -> None:
     dataset = generator_dataset(xs, ys)
     train_from_generator(model, dataset, 20)
     kfit_run(model, gen, 20, 1)
-    if no_delay:
-        kfit_run(model, gen, 20, 1, no_delay=True)
 
     print(f"\n== Per-batch cost: trivial R generator (32x10 from a pool), Dense "
           f"10-1, {steps} steps (microseconds per step, from batch 0 on)")
-    table = Rounds(["keras_gen", "kfit_w1", "ratio", "startup_w1"]
-                   + (["kfit_x", "ratio_x"] if no_delay else []))
+    table = Rounds(["keras_gen", "kfit_w1", "ratio", "startup_w1"])
     for round_ in range(repeats):
         got: dict[str, Timer] = {}
         variants = [
             ("keras", lambda: train_from_generator(model, dataset, steps)),
             ("kfit", lambda: kfit_run(model, gen, steps, 1)),
         ]
-        if no_delay:
-            variants.append(("nd", lambda: kfit_run(model, gen, steps, 1, True)))
         for name, run in rotated(variants, round_):
             got[name] = run()
         k, f = got["keras"].trained(), got["kfit"].trained()
-        row = {"keras_gen": k / steps * 1e6, "kfit_w1": f / steps * 1e6,
-               "ratio": f / k, "startup_w1": got["kfit"].startup()}
-        if no_delay:
-            nd = got["nd"].trained()
-            row.update(kfit_x=nd / steps * 1e6, ratio_x=nd / k)
-        table.add(row)
+        table.add({"keras_gen": k / steps * 1e6, "kfit_w1": f / steps * 1e6,
+                   "ratio": f / k, "startup_w1": got["kfit"].startup()})
     print(f"per-batch ratio = kfit / keras from_generator = "
           f"{table.median('ratio'):.3f} (target <= 1.3); "
           f"{table.median('kfit_w1') - table.median('keras_gen'):.1f} us per batch above "
           "Keras")
-    if no_delay:
-        print(f"experiment kfit_x (TCP_NODELAY + plain leaves): per-batch ratio = "
-              f"{table.median('ratio_x'):.3f}")
 
 
 def main() -> None:
@@ -293,9 +257,6 @@ def main() -> None:
     parser.add_argument("--index-steps", type=int, default=100)
     parser.add_argument("--batch-steps", type=int, default=2000)
     parser.add_argument("--only", choices=["overlap", "workers", "per-batch"])
-    parser.add_argument("--experiment", action="store_true",
-                        help="add kfit_x: kfit with two R-side fixes patched into "
-                        "the worker payload (TCP_NODELAY, plain leaves)")
     options = parser.parse_args()
 
     R["source"](str(HERE / "r_workloads.R"))
@@ -316,9 +277,9 @@ def main() -> None:
         cpu_gen = r_call("make_cpu_generator", ROWS, COLS, passes)
         cpu_pool = R("function(gen, n) lapply(seq_len(n), function(i) gen())")(cpu_gen, POOL)
         overlap("R generator that sleeps 10 ms (I/O-like)", 1.05, sleep_gen, sleep_pool,
-                model, options.steps, options.repeats, options.experiment)
+                model, options.steps, options.repeats)
         overlap("R generator that computes ~10 ms (CPU-bound)", 1.20, cpu_gen, cpu_pool,
-                model, options.steps, options.repeats, options.experiment)
+                model, options.steps, options.repeats)
     if options.only in (None, "workers"):
         xs, ys = numpy_pool(sleep_pool)
         x, y = tiled(xs, ys, 60)
@@ -327,7 +288,7 @@ def main() -> None:
                           for _ in range(3)])
         two_workers(model, sleep_pool, step_ms, options.index_steps, options.repeats)
     if options.only in (None, "per-batch"):
-        per_batch(options.batch_steps, options.repeats, options.experiment)
+        per_batch(options.batch_steps, options.repeats)
     print(f"\n(done in {time.perf_counter() - started:.0f} s; load average now "
           f"{os.getloadavg()[0]:.2f})")
 

@@ -27,21 +27,26 @@ make_sleep_generator <- function(pool, seconds) {
   }
 }
 
-# CPU-bound: builds the batch with rnorm() and then `passes` arithmetic
-# passes over it (each ~0.3-0.5 ms for 128 x 784), all in R.
+# CPU-bound: builds the batch with rnorm() (one allocation, as a real
+# generator makes) and then computes in the R interpreter: `passes` x 1000
+# iterations of scalar arithmetic, which allocate nothing (so the cost does
+# not depend on the size of the R heap, or on R's garbage collector).
 make_cpu_generator <- function(rows, cols, passes) {
   force(rows)
   force(cols)
   force(passes)
   function() {
     x <- matrix(rnorm(rows * cols), rows, cols)
-    for (k in seq_len(passes)) x <- x * 0.999 + 0.001
+    acc <- 0
+    for (k in seq_len(passes * 1000L)) acc <- acc + k %% 7L
+    x[1L, 1L] <- x[1L, 1L] + acc * 0
     list(x, rnorm(rows))
   }
 }
 
 # Index datasets function(i): batch i of a precomputed pool, after
-# `seconds` of sleep (kind "sleep") or `passes` CPU passes (kind "cpu").
+# `seconds` of sleep (kind "sleep") or `passes` x 1000 iterations of the
+# same scalar arithmetic (kind "cpu").
 make_index_dataset <- function(pool, kind, seconds = 0, passes = 0L) {
   force(pool)
   force(kind)
@@ -54,10 +59,10 @@ make_index_dataset <- function(pool, kind, seconds = 0, passes = 0L) {
     }
   } else {
     function(i) {
+      acc <- 0
+      for (k in seq_len(passes * 1000L)) acc <- acc + k %% 7L
       b <- pool[[(i - 1L) %% length(pool) + 1L]]
-      x <- b[[1]]
-      for (k in seq_len(passes)) x <- x * 0.999 + 0.001
-      list(x, b[[2]])
+      list(b[[1]], b[[2]] + acc * 0)
     }
   }
 }
@@ -85,10 +90,11 @@ time_generator <- function(gen, n, index = FALSE) {
   proc.time()[["elapsed"]] - t0
 }
 
-# Milliseconds per call of `f`: the best of `reps` rounds of `n` calls (the
-# least disturbed by other load on the machine).
-ms_per_call <- function(f, n = 10L, reps = 7L) {
-  min(vapply(seq_len(reps), function(r) {
+# Milliseconds per call of `f`: the median of `reps` rounds of `n` calls
+# (after one call, which compiles it).
+ms_per_call <- function(f, n = 20L, reps = 5L) {
+  f()
+  stats::median(vapply(seq_len(reps), function(r) {
     t0 <- proc.time()[["elapsed"]]
     for (i in seq_len(n)) f()
     (proc.time()[["elapsed"]] - t0) / n * 1000
@@ -97,7 +103,8 @@ ms_per_call <- function(f, n = 10L, reps = 7L) {
 
 # Passes that make make_cpu_generator(rows, cols, passes) cost ~target_ms:
 # base cost (rnorm) and per-pass cost measured here, then one correction
-# from the cost measured with those passes.
+# from the cost measured with those passes. (The tables print what the
+# generator then costs over a whole run: "gen_alone".)
 calibrate_cpu <- function(rows, cols, target_ms = 10) {
   calibrate(function(passes) make_cpu_generator(rows, cols, passes), target_ms)
 }
@@ -110,9 +117,9 @@ calibrate_passes <- function(pool, target_ms) {
   }, target_ms)
 }
 
-calibrate <- function(make, target_ms) {
+calibrate <- function(make, target_ms, probe = 100L) {
   base <- ms_per_call(make(0L))
-  per_pass <- max((ms_per_call(make(20L)) - base) / 20, 1e-3)
+  per_pass <- max((ms_per_call(make(probe)) - base) / probe, 1e-4)
   passes <- max(0L, as.integer(round((target_ms - base) / per_pass)))
   ms <- ms_per_call(make(passes))
   if (passes > 0L && ms > base) {
@@ -121,34 +128,4 @@ calibrate <- function(make, target_ms) {
     ms <- ms_per_call(make(passes))
   }
   list(passes = passes, base_ms = base, per_pass_ms = per_pass, ms = ms)
-}
-
-# Experiments (not kfit's behaviour): rewrite a worker payload written by
-# kfit:::worker_prepare() in place, before the worker starts.
-# - no_delay: the worker's socket gets TCP_NODELAY (socketConnection() takes
-#   its `options` from getOption("socketOptions"));
-# - plain_leaves: the worker's bare() drops attributes with a plain copy
-#   (`dim(x) <- NULL`) instead of `attributes(x) <- NULL`, which on a shared
-#   matrix makes an ALTREP wrapper that writeBin() is slow to write.
-payload_patch <- function(path, no_delay = TRUE, plain_leaves = TRUE) {
-  p <- readRDS(path)
-  main <- p$main
-  if (plain_leaves) {
-    env <- environment(main)
-    env$bare <- function(x) {
-      if (!is.null(attributes(x))) {
-        dim(x) <- NULL
-        attributes(x) <- NULL
-      }
-      x
-    }
-  }
-  if (no_delay) {
-    p$main <- function(p) {
-      options(socketOptions = "no-delay")
-      main(p)
-    }
-  }
-  saveRDS(p, path, compress = FALSE)
-  invisible(NULL)
 }

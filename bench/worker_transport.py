@@ -11,20 +11,15 @@ it. Three request patterns, each timed per frame:
 - bursts:     10 requests, then their 10 frames, then 10 more (what
               kfit's reader does once Keras's queue is full and frees up).
 
-Each runs with the worker as kfit starts it, and with experiments on kfit's
-R side patched into the payload here (`payload_patch()` in r_workloads.R;
-kfit's files are not changed):
-
-- TCP_NODELAY: `options(socketOptions = "no-delay")` before the worker
-  connects. R writes a frame with several writeBin() calls; without it,
-  Nagle's algorithm holds a small write while an earlier one is
-  unacknowledged, and the reading side's delayed ACK (40 ms on Linux)
-  releases it.
-- + plain leaves: also the worker's bare() copies a matrix without its
-  dim (`dim(x) <- NULL`) instead of `attributes(x) <- NULL`, which makes
-  an ALTREP wrapper that writeBin() writes several times slower.
-
-Prints per-frame medians and the count of frames that took over 30 ms.
+Prints per-frame medians and means, and the count of frames that took over
+30 ms: a stall of Nagle's algorithm meeting the reader's delayed ACK (40 ms
+on Linux). R writes a frame with several writeBin() calls; before the
+worker set TCP_NODELAY (`options(socketOptions = "no-delay")` in
+worker_main(), r_pkg/R/worker.R) one frame in ten stalled in the "bursts"
+pattern (mean 4.5 ms per 32x10 frame instead of 0.8). For 128x784 frames
+the R side's cost dominates: writeBin() of an ALTREP wrapper (what
+`attributes(x) <- NULL` makes of a shared matrix) was several times slower
+than of a plain copy (bare(), r_pkg/R/codec.R).
 
     .venv/bin/python bench/worker_transport.py [--frames 300] [--repeats 3]
 """
@@ -47,18 +42,10 @@ from kfit.data.r_generator import RGeneratorSource  # noqa: E402
 from kfit.workers import WorkerPool  # noqa: E402
 from kfit.workers.pool import NEXT  # noqa: E402
 
-CONFIGS = {  # label: payload_patch() arguments (bench/r_workloads.R), None: as is
-    "as kfit runs it": None,
-    "TCP_NODELAY": {"no_delay": True, "plain_leaves": False},
-    "+ plain leaves": {"no_delay": True, "plain_leaves": True},
-}
 
-
-def start(source: RGeneratorSource, patch: dict[str, bool] | None) -> WorkerPool:
-    plan = source.function.prepare_workers(1)
-    if patch is not None:
-        ro.r["payload_patch"](plan.payload, **patch)
-    pool = WorkerPool(plan, 1, label="the transport benchmark")
+def start(source: RGeneratorSource) -> WorkerPool:
+    pool = WorkerPool(source.function.prepare_workers(1), 1,
+                      label="the transport benchmark")
     pool.start()
     return pool
 
@@ -112,7 +99,7 @@ def summary(times: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=300)
-    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=2)
     options = parser.parse_args()
     ro.r["source"](str(HERE / "r_workloads.R"))
     print(f"R worker transport, {options.frames} frames per pattern; load average "
@@ -124,17 +111,15 @@ def main() -> None:
         source = RGeneratorSource(ro.r["make_pool_generator"](pool_r))
         print(f"\n== {rows}x{cols} batches ({rows * cols * 8 + rows * 8} bytes of "
               "doubles per frame)")
-        for repeat in range(options.repeats):
-            labels = list(CONFIGS) if repeat % 2 == 0 else list(reversed(CONFIGS))
-            for label in labels:
-                pool = start(source, CONFIGS[label])
-                try:
-                    streaming(pool, 20)  # warm-up
-                    for name, pattern in patterns.items():
-                        print(f"  {label:15s} {name:9s} "
-                              f"{summary(pattern(pool, options.frames))}", flush=True)
-                finally:
-                    pool.close()
+        for _ in range(options.repeats):
+            pool = start(source)
+            try:
+                streaming(pool, 20)  # warm-up
+                for name, pattern in patterns.items():
+                    print(f"  {name:9s} {summary(pattern(pool, options.frames))}",
+                          flush=True)
+            finally:
+                pool.close()
         source.close()
 
 
