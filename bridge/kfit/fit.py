@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from kfit import arguments as args
@@ -156,6 +157,21 @@ def _check_compiled(model: Any) -> None:
             "call model.compile(optimizer = ..., loss = ...) first.")
 
 
+def _interruptible(function: Callable[..., TrainingHistory]
+                   ) -> Callable[..., TrainingHistory]:
+    """Run `function` with Ctrl-C turned into one clean interrupt (see
+    `kfit.interrupt`), from argument checks to the workers' shutdown."""
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> TrainingHistory:
+        from kfit.interrupt import interruptible
+
+        with interruptible():
+            return function(*args, **kwargs)
+
+    return run
+
+
+@_interruptible
 def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
          callbacks: Sequence[Any] | None, validation_split: Any,
          validation_data: Any, shuffle: Any, class_weight: Any, sample_weight: Any,
@@ -164,32 +180,6 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
          view_metrics: Any, max_queue_size: Any, workers: Any,
          worker_globals: Any, worker_packages: Any,
          legacy_epochs: bool, x_argument: str = "x") -> TrainingHistory:
-    from kfit.interrupt import interruptible
-
-    with interruptible():
-        return _fit_here(
-            model, x, y, batch_size=batch_size, epochs=epochs, callbacks=callbacks,
-            validation_split=validation_split, validation_data=validation_data,
-            shuffle=shuffle, class_weight=class_weight, sample_weight=sample_weight,
-            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-            validation_steps=validation_steps,
-            validation_batch_size=validation_batch_size,
-            validation_freq=validation_freq, verbose=verbose,
-            view_metrics=view_metrics, max_queue_size=max_queue_size,
-            workers=workers, worker_globals=worker_globals,
-            worker_packages=worker_packages, legacy_epochs=legacy_epochs,
-            x_argument=x_argument)
-
-
-def _fit_here(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
-              callbacks: Sequence[Any] | None, validation_split: Any,
-              validation_data: Any, shuffle: Any, class_weight: Any,
-              sample_weight: Any, initial_epoch: Any, steps_per_epoch: Any,
-              validation_steps: Any, validation_batch_size: Any,
-              validation_freq: Any, verbose: Any, view_metrics: Any,
-              max_queue_size: Any, workers: Any, worker_globals: Any,
-              worker_packages: Any, legacy_epochs: bool,
-              x_argument: str) -> TrainingHistory:
     from kfit import data
     from kfit.training import Run, train
 
