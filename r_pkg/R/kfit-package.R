@@ -3,5 +3,6 @@
 
 ## usethis namespace: start
 #' @importFrom rlang .data %||%
+#' @useDynLib kfit, .registration = TRUE
 ## usethis namespace: end
 NULL

@@ -21,6 +21,7 @@ worker_prepare <- function(fn, workers, globals = NULL, packages = NULL,
   values <- utils::modifyList(detected$values, extra)
   payload <- list(
     main = worker_code()$worker_main,
+    dll = getLoadedDLLs()[["kfit"]][["path"]],
     fn = fn, globals = values,
     packages = unique(c(detected$packages, as.character(packages))),
     seeds = sample.int(.Machine$integer.max, workers)
@@ -36,8 +37,9 @@ worker_prepare <- function(fn, workers, globals = NULL, packages = NULL,
 # then starts without loading kfit and its imports (reticulate alone takes
 # seconds to load), only jsonlite. Their code stays in this package.
 worker_functions <- c("worker_main", "worker_setup", "worker_error", "error_record",
-                      "encode_frame", "encode_node", "write_frame", "bare",
-                      "leaf_bytes", "codec_max_strings", "to_json", "json_string")
+                      "encode_frame", "encode_node", "write_frame", "leaf_raw",
+                      "leaf_width", "codec_max_strings", "to_json", "json_string",
+                      "json_strings")
 
 worker_code <- function() {
   env <- new.env(parent = baseenv())
@@ -97,6 +99,10 @@ resolve_worker_globals <- function(globals, envir) {
 # returned NULL), or an error. A closed socket ends the worker. Started by
 # the core as `p <- readRDS(<payload>); p$main(p)` (see kfit/workers/pool.py).
 worker_main <- function(payload) {
+  # The codec's C routine, from kfit's shared library (kfit itself is not
+  # loaded here).
+  assign("kfit_leaf_bytes", getNativeSymbolInfo("kfit_leaf_bytes", dyn.load(payload$dll)),
+         envir = parent.env(environment()))
   env <- Sys.getenv(c("KFIT_WORKER_PORT", "KFIT_WORKER_TOKEN", "KFIT_WORKER_ID"))
   id <- as.integer(env[["KFIT_WORKER_ID"]])
   # Frames go out at once: no Nagle delay while earlier ones are unacknowledged.
@@ -107,6 +113,7 @@ worker_main <- function(payload) {
   write_frame(con, encode_frame("hello", encode_value = FALSE, id = id,
                                 token = env[["KFIT_WORKER_TOKEN"]], pid = Sys.getpid()))
   fn <- tryCatch(worker_setup(payload, id), error = function(e) e)
+  buffers <- new.env(parent = emptyenv())
   repeat {
     request <- readBin(con, "integer", n = 2L, size = 4L, endian = "little")
     if (length(request) < 2L || request[[1]] == 0L) break
@@ -125,10 +132,11 @@ worker_main <- function(payload) {
     } else if (is.null(value)) {
       encode_frame("end", encode_value = FALSE)
     } else {
-      encode_frame("batch", value)
+      encode_frame("batch", value, single = TRUE)
     }
     # The session may stop reading at any time (end of training, Ctrl-C).
-    if (!isTRUE(tryCatch({ write_frame(con, frame); TRUE }, error = function(e) FALSE))) break
+    if (!isTRUE(tryCatch({ write_frame(con, frame, buffers); TRUE },
+                         error = function(e) FALSE))) break
   }
   invisible(NULL)
 }

@@ -20,6 +20,7 @@ NA_INTEGER = -2147483648
 
 _DTYPES = {"double": np.dtype("<f8"), "integer": np.dtype("<i4"),
            "logical": np.dtype("<i4")}
+_SINGLE = np.dtype("<f4")  # doubles sent in single precision ("w": 4)
 
 
 @dataclass
@@ -83,7 +84,8 @@ def _node(spec: Any, buffers: Sequence[Any], python: Sequence[Any]) -> Any:
     dim = spec.get("dim")
     dim = None if dim is None else tuple(int(d) for d in _strings(dim))
     if kind in _DTYPES:
-        data = np.frombuffer(buffers[int(spec["b"])], dtype=_DTYPES[kind])
+        dtype = _SINGLE if kind == "double" and spec.get("w") == 4 else _DTYPES[kind]
+        data = np.frombuffer(buffers[int(spec["b"])], dtype=dtype)
         levels = spec.get("levels")
         return RVector(kind, int(spec["n"]), data, dim, classes,
                        None if levels is None else [str(v) for v in _strings(levels)],
