@@ -10,9 +10,9 @@
 codec_max_strings <- 1000L
 
 # Describe `x` as JSON text; its numeric vectors are appended to `leaves`
-# (an environment holding a list) and referenced by index. The text is
-# written here directly (no intermediate list for to_json()): a worker
-# encodes every batch, and this is a tenth of the cost.
+# (an environment: `data`, a list, and `sizes`, their byte counts) and
+# referenced by index. The text is written here directly, in few calls: a
+# worker encodes every batch, and R's cost per call dominates small ones.
 encode_node <- function(x, leaves) {
   if (is.null(x)) {
     return("{\"t\":\"null\"}")
@@ -21,34 +21,38 @@ encode_node <- function(x, leaves) {
     leaves$python[[length(leaves$python) + 1L]] <- x
     return(paste0("{\"t\":\"python\",\"ref\":", length(leaves$python) - 1L, "}"))
   }
-  start <- paste0(",\"class\":", json_strings(oldClass(x)),
-                  ",\"names\":", json_strings(names(x), null = TRUE))
+  classes <- oldClass(x)
+  names <- names(x)
+  start <- paste0(
+    if (is.null(classes)) ",\"class\":[]" else paste0(",\"class\":", json_strings(classes)),
+    if (is.null(names)) ",\"names\":null" else paste0(",\"names\":", json_strings(names))
+  )
   if (is.list(x)) { # lists, data frames
     items <- vapply(seq_along(x), function(i) encode_node(x[[i]], leaves), "")
     return(paste0("{\"t\":\"list\"", start, ",\"items\":[",
                   paste(items, collapse = ","), "]}"))
   }
   type <- typeof(x)
-  node <- paste0("{\"t\":\"", type, "\",\"n\":", length(x), start)
   dims <- dim(x)
-  if (!is.null(dims)) node <- paste0(node, ",\"dim\":[", paste(dims, collapse = ","), "]")
-  if (type %in% c("double", "integer", "logical")) {
-    leaves$data[[length(leaves$data) + 1L]] <- x
-    node <- paste0(node, ",\"b\":", length(leaves$data) - 1L)
-    if (leaves$single && type == "double") node <- paste0(node, ",\"w\":4")
-    if (is.factor(x)) node <- paste0(node, ",\"levels\":", json_strings(levels(x)))
-  } else if (type == "character") {
-    shown <- x[seq_len(min(length(x), codec_max_strings))]
-    node <- paste0(node, ",\"s\":", json_strings(shown))
+  dim_text <- if (is.null(dims)) "" else paste0(",\"dim\":[", paste(dims, collapse = ","), "]")
+  if (type == "double" || type == "integer" || type == "logical") {
+    index <- length(leaves$data)
+    leaves$data[[index + 1L]] <- x
+    single <- leaves$single && type == "double"
+    leaves$sizes[[index + 1L]] <- length(x) * if (type == "double" && !single) 8 else 4
+    return(paste0("{\"t\":\"", type, "\",\"n\":", length(x), start, dim_text,
+                  ",\"b\":", index, if (single) ",\"w\":4",
+                  if (is.factor(x)) paste0(",\"levels\":", json_strings(levels(x))),
+                  "}"))
   }
-  paste0(node, "}")
+  strings <- if (type == "character") {
+    paste0(",\"s\":", json_strings(x[seq_len(min(length(x), codec_max_strings))]))
+  }
+  paste0("{\"t\":\"", type, "\",\"n\":", length(x), start, dim_text, strings, "}")
 }
 
-# A JSON array of strings (NA as null); NULL is [] (or null).
-json_strings <- function(x, null = FALSE) {
-  if (is.null(x)) {
-    return(if (null) "null" else "[]")
-  }
+# A JSON array of strings (NA as null).
+json_strings <- function(x) {
   values <- json_string(as.character(x))
   values[is.na(x)] <- "null"
   paste0("[", paste(values, collapse = ","), "]")
@@ -83,13 +87,11 @@ encode_frame <- function(kind, value = NULL, ..., encode_value = TRUE,
   leaves$data <- list()
   leaves$python <- list()
   leaves$single <- single
-  fields <- to_json(list(kind = kind, ...))
+  leaves$sizes <- numeric()
+  fields <- if (...length()) to_json(list(kind = kind, ...)) else paste0("{\"kind\":\"", kind, "\"}")
   node <- if (encode_value) paste0(",\"value\":", encode_node(value, leaves)) else ""
-  widths <- vapply(leaves$data, leaf_width, integer(1), single = single)
-  sizes <- format(lengths(leaves$data) * as.double(widths), scientific = FALSE,
-                  trim = TRUE)
-  header <- paste0(substr(fields, 1L, nchar(fields) - 1L), node,
-                   ",\"sizes\":[", paste(sizes, collapse = ","), "]}")
+  header <- paste0(substr(fields, 1L, nchar(fields) - 1L), node, ",\"sizes\":[",
+                   paste(sprintf("%.0f", leaves$sizes), collapse = ","), "]}")
   list(header = header, leaves = leaves$data, single = single,
        python = leaves$python)
 }
@@ -144,25 +146,35 @@ encode_for_core <- function(value) {
   frame
 }
 
-# For a worker's socket (TCP_NODELAY, see worker_main()): header length and
-# header in one write, then the bytes of each leaf, made in buffers kept in
-# `buffers` (an environment; one per leaf size) and reused for every frame.
+# For a worker's socket (TCP_NODELAY, see worker_main()): the header's
+# length, the header and the leaves' bytes, small pieces joined into one
+# write (one packet, one wake-up of the reader), large leaves written
+# straight from a buffer kept in `buffers` (an environment, one buffer per
+# leaf size) and reused for every frame: a large leaf is written before the
+# next one can refill its buffer.
 write_frame <- function(con, frame, buffers = NULL) {
   header <- charToRaw(enc2utf8(frame$header))
-  writeBin(c(writeBin(length(header), raw(), size = 4L, endian = "little"), header),
-           con)
+  pending <- list(writeBin(length(header), raw(), size = 4L, endian = "little"), header)
   for (leaf in frame$leaves) {
+    size <- length(leaf) * leaf_width(leaf, frame$single)
+    if (size < 65536) {
+      pending[[length(pending) + 1L]] <- leaf_raw(leaf, frame$single)
+      next
+    }
+    if (length(pending)) writeBin(unlist(pending, use.names = FALSE), con)
+    pending <- list()
     if (is.null(buffers)) {
       writeBin(leaf_raw(leaf, frame$single), con)
       next
     }
-    key <- paste(typeof(leaf), length(leaf), frame$single)
+    key <- paste(typeof(leaf), size)
     if (is.null(buffers[[key]]) && length(buffers) >= 16L) {
       rm(list = ls(buffers), envir = buffers)
     }
     buffers[[key]] <- leaf_raw(leaf, frame$single, buffers[[key]])
     writeBin(buffers[[key]], con)
   }
+  if (length(pending)) writeBin(unlist(pending, use.names = FALSE), con)
   flush(con)
   invisible(NULL)
 }
