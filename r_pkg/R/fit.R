@@ -139,6 +139,46 @@ fit.keras.src.models.model.Model <- function(
                                            parent.frame())))
 }
 
+#' Call kfit's or keras3's fit() explicitly
+#'
+#' `fit()` is a generic (from the generics package, shared with keras3): on
+#' a Keras model it runs the method registered last. Once kfit is loaded,
+#' that is kfit's, also after keras3 loads later (kfit registers its method
+#' again when keras3's namespace loads). These two never depend on that:
+#' * `kfit_fit()` runs kfit's `fit()` ([fit.keras.src.models.model.Model()]);
+#' * `keras3_fit()` runs keras3's own `fit()` method (keras3 must be
+#'   installed), e.g. to compare the two.
+#'
+#' @param object A compiled Keras model.
+#' @param ... The arguments of the `fit()` to call.
+#' @returns What that `fit()` returns: a `kfit_training_history` from kfit's,
+#'   a `keras_training_history` from keras3's (invisibly).
+#' @export
+#' @examples
+#' \dontrun{
+#' history <- kfit_fit(model, x, y, epochs = 3)    # kfit, always
+#' history3 <- keras3_fit(model, x, y, epochs = 3) # keras3's own fit()
+#' }
+kfit_fit <- function(object, ...) {
+  call <- match.call()
+  call[[1L]] <- fit.keras.src.models.model.Model
+  eval(call, parent.frame())
+}
+
+#' @rdname kfit_fit
+#' @export
+keras3_fit <- function(object, ...) {
+  if (!requireNamespace("keras3", quietly = TRUE)) {
+    kfit_abort(c(
+      "{.fn keras3_fit} needs the {.pkg keras3} package.",
+      i = "Install it with {.code install.packages(\"keras3\")}, or use {.fn kfit_fit}."
+    ))
+  }
+  call <- match.call()
+  call[[1L]] <- utils::getFromNamespace("fit.keras.src.models.model.Model", "keras3")
+  eval(call, parent.frame())
+}
+
 #' Train a model on batches from a generator (deprecated)
 #'
 #' The keras 2.x API, kept for old code: it warns that it is deprecated and

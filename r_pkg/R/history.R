@@ -1,11 +1,25 @@
 #' Training history
 #'
-#' `fit()` returns a `keras_training_history`: the parameters of the run and
+#' `fit()` returns a `kfit_training_history`: the parameters of the run and
 #' one value per epoch for every metric Keras logged. It is plain R data, so
 #' it survives [saveRDS()] and its methods work without Python.
 #'
+#' @section Classes:
+#' A history made by kfit has class
+#' `c("kfit_training_history", "keras_training_history")`: kfit's methods
+#' apply to it whatever else is loaded (keras3 registers its own methods for
+#' `keras_training_history`). kfit's methods for a plain
+#' `keras_training_history` (one from keras3's own `fit()`, or a kfit history
+#' saved before this class existed) print it as keras3 prints it; its
+#' epochs are `params$initial_epoch` onwards when it has one (kfit's) and
+#' `1, 2, ...` otherwise. Unlike keras3's methods, they never add rows for
+#' epochs that did not run (keras3 pads to `params$epochs`). A keras3
+#' history whose validation metrics were recorded in fewer epochs
+#' (`validation_freq > 1`) prints, but has no data frame or plot: which
+#' epochs its values belong to is not recorded.
+#'
 #' @section Structure:
-#' A list of class `"keras_training_history"` with two elements:
+#' A list with two elements:
 #'
 #' * `params`: a list with at least `verbose`, `epochs` (the final epoch
 #'   number), `steps` and `initial_epoch` (the 1-based number of the first
@@ -17,7 +31,7 @@
 #'   `validation_freq > 1`). Element `i` belongs to epoch
 #'   `initial_epoch + i - 1`.
 #'
-#' @param x A `keras_training_history`.
+#' @param x A `kfit_training_history` or `keras_training_history`.
 #' @param ... Unused.
 #' @returns
 #' * `print()` shows the last value of every metric (its last non-missing
@@ -29,8 +43,9 @@
 #'   its `val_` prefix) and `data` (factor with levels `"training"` and
 #'   `"validation"`). Rows follow `names(x$metrics)`: all epochs of the first
 #'   metric, then all epochs of the second, and so on.
-#' @seealso [plot.keras_training_history()]
+#' @seealso [plot.kfit_training_history()]
 #' @name keras_training_history
+#' @aliases kfit_training_history
 #' @examples
 #' history <- structure(
 #'   list(
@@ -42,7 +57,7 @@
 #'       val_loss = c(1.079, 1.070, 1.061)
 #'     )
 #'   ),
-#'   class = "keras_training_history"
+#'   class = c("kfit_training_history", "keras_training_history")
 #' )
 #' history
 #' as.data.frame(history)
@@ -50,7 +65,7 @@ NULL
 
 #' @rdname keras_training_history
 #' @export
-print.keras_training_history <- function(x, ...) {
+print.kfit_training_history <- function(x, ...) {
   cat("\nFinal epoch (plot to see history):\n")
   metrics <- x$metrics
   if (max(0L, lengths(metrics)) == 0L) {
@@ -67,11 +82,52 @@ print.keras_training_history <- function(x, ...) {
 }
 
 #' @rdname keras_training_history
+#' @export
+print.keras_training_history <- function(x, ...) {
+  if (!is.null(x$params$initial_epoch)) {
+    return(print.kfit_training_history(as_kfit_history(x)))
+  }
+  # keras3's layout: the run's size when Keras gave it, then the last value
+  # of every metric (keras3 takes element `epochs`, which a metric recorded
+  # in fewer epochs does not have).
+  metrics <- x$metrics
+  params <- x$params
+  trained <- ""
+  if (!is.null(params$samples)) {
+    validated <- if (is.null(params$validation_samples)) "" else {
+      paste0(", validated on ", prettyNum(params$validation_samples, big.mark = ","),
+             " samples")
+    }
+    trained <- paste0("Trained on ", prettyNum(params$samples, big.mark = ","),
+                      " samples", validated, " (batch_size=", params$batch_size,
+                      ", epochs=", min(params$epochs, max(0L, lengths(metrics))), ")")
+  }
+  if (length(metrics) == 0L || max(lengths(metrics)) == 0L) {
+    cat(trained, "\nFinal epoch (plot to see history):\n(no epochs completed) \n", sep = "")
+    return(invisible(x))
+  }
+  labels <- sprintf(paste0("%", max(nchar(names(metrics))), "s"), names(metrics))
+  values <- vapply(metrics, function(m) {
+    prettyNum(last_value(m), big.mark = ",", digits = 4, scientific = FALSE)
+  }, character(1))
+  cat(paste0(trained, "\n", "Final epoch (plot to see history):\n",
+             paste0(labels, ": ", values, collapse = "\n")), "\n")
+  invisible(x)
+}
+
+#' @rdname keras_training_history
 #' @param row.names `NULL` or row names for the result, as for [data.frame()].
 #' @param optional Unused.
 #' @export
 as.data.frame.keras_training_history <- function(x, row.names = NULL,
                                                  optional = FALSE, ...) {
+  as.data.frame.kfit_training_history(as_kfit_history(x), row.names = row.names)
+}
+
+#' @rdname keras_training_history
+#' @export
+as.data.frame.kfit_training_history <- function(x, row.names = NULL,
+                                                optional = FALSE, ...) {
   validate_keras_training_history(x)
   metrics <- x$metrics
   names <- names(metrics) %||% character()
@@ -125,7 +181,7 @@ as.data.frame.keras_training_history <- function(x, row.names = NULL,
 #'       val_loss = c(NA, 1.078, NA, 1.055)
 #'     )
 #'   ),
-#'   class = "keras_training_history"
+#'   class = c("kfit_training_history", "keras_training_history")
 #' )
 #' plot(history, method = "base")
 #' plot(history, metrics = "loss", method = "base")
@@ -133,7 +189,7 @@ as.data.frame.keras_training_history <- function(x, row.names = NULL,
 #'   plot(history)
 #' }
 #' @export
-plot.keras_training_history <- function(x, y, metrics = NULL,
+plot.kfit_training_history <- function(x, y, metrics = NULL,
                                         method = c("auto", "ggplot2", "base"),
                                         smooth = getOption("keras.plot.history.smooth", TRUE),
                                         theme_bw = getOption("keras.plot.history.theme_bw", FALSE),
@@ -176,6 +232,19 @@ plot.keras_training_history <- function(x, y, metrics = NULL,
   invisible(x)
 }
 
+#' @rdname plot.kfit_training_history
+#' @export
+plot.keras_training_history <- function(x, y, metrics = NULL,
+                                        method = c("auto", "ggplot2", "base"),
+                                        smooth = getOption("keras.plot.history.smooth", TRUE),
+                                        theme_bw = getOption("keras.plot.history.theme_bw", FALSE),
+                                        ...) {
+  out <- plot.kfit_training_history(as_kfit_history(x), y, metrics = metrics,
+                                    method = method, smooth = smooth,
+                                    theme_bw = theme_bw, ...)
+  if (inherits(out, "ggplot")) out else invisible(x)
+}
+
 # Constructor and validator -----------------------------------------------
 
 # Builds a history from its parts (the Python core calls this with the
@@ -186,8 +255,23 @@ new_keras_training_history <- function(params = list(), metrics = list()) {
   check_metrics(metrics, arg = "metrics", call = call)
   structure(
     list(params = params, metrics = lapply(metrics, as.double)),
-    class = "keras_training_history"
+    class = c("kfit_training_history", "keras_training_history")
   )
+}
+
+# A plain keras_training_history (keras3's, or saved by an older kfit) as a
+# kfit history. Metrics of different lengths (keras3 records a validation
+# metric only in the epochs that validated) are an error: which epochs they
+# belong to is not recorded.
+as_kfit_history <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
+  validate_keras_training_history(x, arg = arg, call = call)
+  metrics <- lapply(x$metrics, as.double)
+  params <- x$params
+  if (is.list(params)) params[c("samples", "validation_samples")] <- NULL
+  history <- structure(list(params = params, metrics = metrics),
+                       class = c("kfit_training_history", "keras_training_history"))
+  validate_keras_training_history(history, arg = arg, call = call)
+  history
 }
 
 validate_keras_training_history <- function(x, arg = rlang::caller_arg(x),

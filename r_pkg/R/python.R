@@ -32,6 +32,8 @@ kfit_python <- function() {
     Sys.setenv(RETICULATE_PYTHON = python)
   }
   core_env$host <- reticulate::import("kfit.r.host", delay_load = TRUE)
+  # See zzz.R: fit() stays kfit's when keras3 loads later.
+  setHook(packageEvent("keras3", "onLoad"), reclaim_fit, action = "append")
 }
 
 # The Python core (kfit.r.host), with an error that says what to run.

@@ -54,14 +54,19 @@ def _callbacks(specs: Any) -> tuple[list[Any], list[RCallback]]:
     made: list[RCallback] = []
     for spec in specs or []:
         if isinstance(spec, Mapping) and "hooks" in spec:
-            hooks = {name: _r_function(hook) for name, hook in spec["hooks"].items()}
-            callback = RCallback(hooks, label=str(spec.get("label") or
-                                                  "callback_lambda"))
+            callback = keras_callback(spec)
             made.append(callback)
             out.append(callback)
         else:
             out.append(spec)
     return out, made
+
+
+def keras_callback(spec: Mapping[str, Any]) -> RCallback:
+    """An R `callback_lambda()` as a Keras callback for anyone's `model.fit`
+    (keras3's own `fit()` gets it through reticulate's `r_to_py()`)."""
+    hooks = {name: _r_function(hook) for name, hook in spec["hooks"].items()}
+    return RCallback(hooks, label=str(spec.get("label") or "callback_lambda"))
 
 
 def history_record(history: Any) -> dict[str, Any]:

@@ -32,7 +32,7 @@ expect_same_training <- function(res, epochs = 3L) {
   expect_false(isTRUE(all.equal(kf$weights[[2]], kf$initial[[2]])))
   expect_false(isTRUE(all.equal(kf$weights[[3]], kf$initial[[3]])))
   # The histories: same metrics (the R metric included), same numbers.
-  expect_identical(kf$history_class, "keras_training_history")
+  expect_identical(kf$history_class, c("kfit_training_history", "keras_training_history"))
   expect_setequal(names(kf$metrics), c("loss", "r_mae"))
   expect_setequal(names(k3$metrics), names(kf$metrics))
   expect_length(kf$metrics$loss, epochs)
