@@ -187,7 +187,13 @@ test_that("an error in an R generator stops training and keeps the history", {
   )
   expect_match(conditionMessage(err), "boom from R")
   expect_match(conditionMessage(err), "epoch 3, step 2")
+  # Where it happened, as fields too; one kfit_ prefix, and kfit_error.
+  expect_equal(err$epoch, 3)
+  expect_equal(err$step, 2)
+  expect_true(inherits(err, "kfit_error"))
+  expect_false(any(grepl("^kfit_kfit_", class(err))))
   expect_identical(length(err$history$metrics$loss), 2L)
+  expect_s3_class(err$history, "kfit_training_history")
   expect_identical(1 + 1, 2) # R is still usable
 })
 
@@ -244,4 +250,26 @@ test_that("Python arrays inside R lists pass through as they are", {
                 validation_data = list(x[101:150, ], y[101:150]), verbose = 0)
   expect_identical(with_py$params$validation_samples, 50L)
   expect_equal(with_py$metrics$val_loss, with_r$metrics$val_loss, tolerance = 1e-6)
+})
+
+test_that("callback_lambda() takes keras3's hooks, and the keras 2 batch names", {
+  # keras3 1.5.1's formals, in its order (the cran world also compares them
+  # with keras3's own, in test-keras3-beside.R).
+  expect_identical(names(formals(callback_lambda)), c(
+    "on_epoch_begin", "on_epoch_end", "on_train_begin", "on_train_end",
+    "on_train_batch_begin", "on_train_batch_end", "..."
+  ))
+  f <- function(batch, logs) NULL
+  cb <- callback_lambda(on_batch_end = f, on_test_end = function(logs) NULL)
+  expect_identical(names(cb), c("on_train_batch_end", "on_test_end"))
+  expect_output(print(cb), "<kfit R callback: on_train_batch_end, on_test_end>")
+  err <- expect_error(callback_lambda(on_epoch_ends = f), class = "kfit_value_error")
+  expect_identical(err$argument, "on_epoch_ends")
+  expect_error(callback_lambda(on_train_batch_end = f, on_batch_end = f),
+               "same hook", class = "kfit_value_error")
+  expect_error(callback_lambda(on_epoch_end = 1), class = "kfit_type_error")
+  expect_error(callback_lambda(function(logs) NULL, function(logs) NULL,
+                               function(logs) NULL, function(logs) NULL,
+                               function(b, l) NULL, function(b, l) NULL,
+                               function(x) NULL), "must be named")
 })
