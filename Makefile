@@ -76,16 +76,17 @@ $(STAMPS)/apt: Makefile
 	    apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 	@mkdir -p $(STAMPS) && touch $@
 
-# The version pins of each world are pip constraints in setup/, not package metadata.
+# The version pins of each world are pip constraints in setup/, not package
+# metadata (pyproject.toml states ranges); TensorFlow comes from the [cpu] extra.
 $(STAMPS)/venv: pyproject.toml setup/constraints-debian.txt $(STAMPS)/apt
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -c setup/constraints-debian.txt -e ".[test]"
+	$(PY) -m pip install -q --disable-pip-version-check -c setup/constraints-debian.txt -e ".[test,rpy2,cpu]"
 	@touch $@
 
 # The cran world's Python: kfit with NumPy 2.
 $(STAMPS)/venv-cran: pyproject.toml setup/constraints-cran.txt $(STAMPS)/apt
 	@test -x $(PY_CRAN) || python3 -m venv $(VENV_CRAN)
-	$(PY_CRAN) -m pip install -q --disable-pip-version-check -c setup/constraints-cran.txt -e .
+	$(PY_CRAN) -m pip install -q --disable-pip-version-check -c setup/constraints-cran.txt -e ".[rpy2,cpu]"
 	@touch $@
 
 # The cran world's R library: reticulate and keras3 from $(CRAN_REPO), built afresh
