@@ -97,11 +97,20 @@ $(STAMPS)/rlib-cran: setup/install-cran-world.R $(CRAN_REPO_INDEX) | $(STAMPS)/a
 	R_LIBS_USER=$(RLIB_CRAN) Rscript setup/install-cran-world.R $(RLIB_CRAN) $(CRAN_REPO)
 	@touch $@
 
-# The chart library of the live metrics view, from npm, copied into the package.
-$(STAMPS)/viewer: $(VIEWER)/package.json $(VIEWER)/package-lock.json $(VIEWER)/vendor.js $(STAMPS)/apt
+# The chart library of the live metrics view is checked in under $(VIEWER)/static
+# (with its licence and PROVENANCE.md): building kfit needs no npm. This stamp
+# checks it against package.json and PROVENANCE.md and regenerates it from npm
+# only when it does not match; `make viewer-vendor` regenerates it (commit it).
+$(STAMPS)/viewer: $(VIEWER)/package.json $(VIEWER)/package-lock.json $(VIEWER)/vendor.js \
+  setup/check_viewer_static.py $(wildcard $(VIEWER)/static/*) | $(STAMPS)/apt
+	@python3 setup/check_viewer_static.py $(VIEWER) || { \
+	  $(MAKE) --no-print-directory viewer-vendor && python3 setup/check_viewer_static.py $(VIEWER); }
+	@mkdir -p $(STAMPS) && touch $@
+
+.PHONY: viewer-vendor
+viewer-vendor: | $(STAMPS)/apt
 	npm --prefix $(VIEWER) ci --no-audit --no-fund --loglevel=error
 	npm --prefix $(VIEWER) run vendor --silent
-	@touch $@
 
 # The R package, into the project-local library; it records the .venv Python.
 $(STAMPS)/rpkg: $(R_SOURCES) $(STAMPS)/venv

@@ -1,8 +1,9 @@
 """The files the page is made of: the template and the vendored chart library.
 
 The chart library (uPlot) is an npm dependency pinned in `package.json`;
-`npm ci` installs it and `npm run vendor` copies its built files into
-`static/` (git-ignored build output). Nothing is ever fetched at run time.
+`npm ci` installs it and `npm run vendor` copies its built files, licence and
+provenance into `static/`, which is checked in and ships in the wheel and the
+sdist (`make viewer-vendor` regenerates it). Nothing is fetched at run time.
 """
 
 from __future__ import annotations
