@@ -94,3 +94,38 @@ def test_worker_frames_with_reused_buffers_equal_fresh_ones(tmp_path) -> None:
         assert list(value.items[2].data) == [k + j for j in range(1, 21)]
         assert list(value.items[3].data) == [k - j for j in range(1, 21)]
         assert value.items[0].dim == (300, 100)
+
+
+def test_the_c_encoder_writes_what_the_r_encoder_writes() -> None:
+    # src/encode_node.c is the fast path of encode_node() (R/codec.R): for
+    # every value it takes, the same header text and leaves, in both
+    # precisions; values it leaves to R (a function inside) give NULL.
+    result = ro.r("""local({
+      values <- list(
+        NULL, 1, 1:3, c(TRUE, NA), c(a = 1, b = 2), matrix(1:6, 2), array(1:24, 2:4),
+        factor(c("x", NA, "y"), levels = c("y", "x", "z")),
+        c("a\\"b\\\\c", NA, "t\\tn\\n", "\\u00e9"), list(), list(1, list(2, "s")),
+        list(a = 1, 2), data.frame(u = 1:2, v = c("p", "q")),
+        structure(1:3, class = "foo"),
+        matrix(c(1.5, NA), 1, dimnames = list("r", c("c1", "c2"))),
+        list(x = matrix(rnorm(6), 3), y = 1:3, w = c(0.5, 1, 2)), rep("s", 1500),
+        structure(list(1), names = NA_character_), numeric(0), character(0),
+        list(factor("a"), list(list(NULL)))
+      )
+      ns <- asNamespace("kfit")
+      same <- 0L
+      for (single in c(FALSE, TRUE)) for (v in values) {
+        e <- new.env()
+        e$data <- list(); e$python <- list(); e$single <- single; e$sizes <- numeric()
+        r <- ns$encode_node(v, e)
+        fast <- .Call(ns$kfit_encode_node, v, single, ns$codec_max_strings)
+        if (identical(r, fast[[1]]) && identical(e$data, fast[[2]]) &&
+            identical(as.double(e$sizes), fast[[3]])) same <- same + 1L
+      }
+      c(same, 2L * length(values),
+        is.null(.Call(ns$kfit_encode_node, list(1, function() 1), TRUE, 1000L)))
+    })""")
+    same, cases, fell_back = (int(v) for v in result)
+    assert cases == 42
+    assert same == cases
+    assert fell_back == 1

@@ -53,6 +53,9 @@ encode_node <- function(x, leaves) {
 
 # A JSON array of strings (NA as null).
 json_strings <- function(x) {
+  if (!length(x)) {
+    return("[]")
+  }
   values <- json_string(as.character(x))
   values[is.na(x)] <- "null"
   paste0("[", paste(values, collapse = ","), "]")
@@ -89,7 +92,20 @@ encode_frame <- function(kind, value = NULL, ..., encode_value = TRUE,
   leaves$single <- single
   leaves$sizes <- numeric()
   fields <- if (...length()) to_json(list(kind = kind, ...)) else paste0("{\"kind\":\"", kind, "\"}")
-  node <- if (encode_value) paste0(",\"value\":", encode_node(value, leaves)) else ""
+  node <- ""
+  if (encode_value) {
+    # src/encode_node.c writes the same text as encode_node(), in C; NULL
+    # for values it leaves to R (Python objects, functions, pairlists).
+    fast <- .Call(kfit_encode_node, value, single, codec_max_strings)
+    if (is.null(fast)) {
+      node <- encode_node(value, leaves)
+    } else {
+      node <- fast[[1L]]
+      leaves$data <- fast[[2L]]
+      leaves$sizes <- fast[[3L]]
+    }
+    node <- paste0(",\"value\":", node)
+  }
   header <- paste0(substr(fields, 1L, nchar(fields) - 1L), node, ",\"sizes\":[",
                    paste(sprintf("%.0f", leaves$sizes), collapse = ","), "]}")
   list(header = header, leaves = leaves$data, single = single,

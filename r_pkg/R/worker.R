@@ -99,10 +99,12 @@ resolve_worker_globals <- function(globals, envir) {
 # returned NULL), or an error. A closed socket ends the worker. Started by
 # the core as `p <- readRDS(<payload>); p$main(p)` (see kfit/workers/pool.py).
 worker_main <- function(payload) {
-  # The codec's C routine, from kfit's shared library (kfit itself is not
+  # The codec's C routines, from kfit's shared library (kfit itself is not
   # loaded here).
-  assign("kfit_leaf_bytes", getNativeSymbolInfo("kfit_leaf_bytes", dyn.load(payload$dll)),
-         envir = parent.env(environment()))
+  dll <- dyn.load(payload$dll)
+  for (routine in c("kfit_leaf_bytes", "kfit_encode_node")) {
+    assign(routine, getNativeSymbolInfo(routine, dll), envir = parent.env(environment()))
+  }
   env <- Sys.getenv(c("KFIT_WORKER_PORT", "KFIT_WORKER_TOKEN", "KFIT_WORKER_ID"))
   id <- as.integer(env[["KFIT_WORKER_ID"]])
   # Frames go out at once: no Nagle delay while earlier ones are unacknowledged.

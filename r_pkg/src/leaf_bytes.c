@@ -51,8 +51,11 @@ SEXP kfit_leaf_bytes(SEXP x, SEXP single, SEXP buffer) {
   return out;
 }
 
+SEXP kfit_encode_node(SEXP x, SEXP single, SEXP max_strings);
+
 static const R_CallMethodDef calls[] = {
   {"kfit_leaf_bytes", (DL_FUNC) &kfit_leaf_bytes, 3},
+  {"kfit_encode_node", (DL_FUNC) &kfit_encode_node, 3},
   {NULL, NULL, 0}
 };
 
