@@ -26,13 +26,10 @@ from collections import deque
 from kfit.errors import KfitWorkerError
 from kfit.r.codec import Frame, buffer_sizes, decode
 from kfit.r.function import WorkerPlan
+from kfit.workers.socket_reader import ConnectionClosed, SocketReader
 
 STOP, NEXT, INDEX = 0, 1, 2
 _STDERR_LINES = 20
-
-
-class ConnectionClosed(Exception):
-    """The socket to a worker closed (it exited, or the pool is closing)."""
 
 
 def describe_exit(returncode: int | None) -> str:
@@ -53,6 +50,7 @@ class _Worker:
         self.number = number  # 1-based
         self.process = process
         self.sock: socket.socket | None = None
+        self.reader: SocketReader | None = None
         self.stderr: deque[str] = deque(maxlen=_STDERR_LINES)
         self.drain = threading.Thread(target=self._drain, daemon=True,
                                       name=f"kfit-worker-{number}-stderr")
@@ -143,8 +141,9 @@ class WorkerPool:
                 continue
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.settimeout(None)
+            reader = SocketReader(sock)
             try:
-                hello = self._read_frame(sock)
+                hello = self._read_frame(reader)
             except ConnectionClosed:
                 sock.close()
                 continue
@@ -153,7 +152,8 @@ class WorkerPool:
                     or number not in waiting:
                 sock.close()  # not one of ours
                 continue
-            waiting.pop(number).sock = sock
+            worker = waiting.pop(number)
+            worker.sock, worker.reader = sock, reader
 
     # -- requests and replies -----------------------------------------------
     def send(self, worker: int, op: int, argument: int = 0) -> None:
@@ -169,19 +169,19 @@ class WorkerPool:
         """The next frame from worker `worker`; its death is a KfitWorkerError."""
         w = self._workers[worker - 1]
         try:
-            assert w.sock is not None
-            return self._read_frame(w.sock)
+            assert w.reader is not None
+            return self._read_frame(w.reader)
         except (ConnectionClosed, OSError, AssertionError) as error:
             if self._closed:
                 raise ConnectionClosed() from error
             raise self._died(w, "while it made a batch") from error
 
     @staticmethod
-    def _read_frame(sock: socket.socket) -> Frame:
-        (length,) = struct.unpack("<i", _recv_exact(sock, 4))
-        header = bytes(_recv_exact(sock, length))
+    def _read_frame(reader: SocketReader) -> Frame:
+        (length,) = struct.unpack("<i", reader.read(4))
+        header = reader.read(length)
         _, sizes = buffer_sizes(header)
-        buffers = [_recv_exact(sock, size) for size in sizes]
+        buffers = [reader.read(size) for size in sizes]
         return decode(header, buffers)
 
     def _died(self, worker: _Worker, when: str) -> KfitWorkerError:
@@ -230,15 +230,3 @@ class WorkerPool:
     @property
     def pids(self) -> list[int]:
         return [w.process.pid for w in self._workers]
-
-
-def _recv_exact(sock: socket.socket, size: int) -> bytearray:
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    got = 0
-    while got < size:
-        n = sock.recv_into(view[got:])
-        if n == 0:
-            raise ConnectionClosed()
-        got += n
-    return buffer
