@@ -135,15 +135,22 @@ $(RTEST_WORLDS): rtest-%: setup
 	$(WORLD_$*) NOT_CRAN=true Rscript -e 'testthat::test_dir("r_pkg/tests/testthat", package = "kfit", load_package = "installed"$(RTEST_ARGS_$*), stop_on_failure = TRUE)'
 
 # R CMD check of the built tarball in each world (rcheck-debian, rcheck-cran):
-# no ERROR and no WARNING allowed. Its tests are the testthat suite that
-# rtest has just run in the same world (child Rscripts, minutes): not twice.
+# the vignettes are built (they train for real, with the world's Python from
+# KFIT_PYTHON) and checked; anything but "Status: OK" fails, a NOTE too.
+# keras3 is in Enhances: missing in the debian world, which is no NOTE with
+# _R_CHECK_PACKAGE_DEPENDS_IGNORE_MISSING_ENHANCES_ (a missing Suggests
+# always is one). Its tests are the testthat suite that rtest has just run in
+# the same world (child Rscripts, minutes): not twice.
 rcheck: $(RCHECK_WORLDS)
 $(RCHECK_WORLDS): rcheck-%: setup
 	@echo "== rcheck, R world $*"
-	@export $(WORLD_$*) && d=$$(mktemp -d) && cd $$d && R CMD build --no-build-vignettes $(CURDIR)/r_pkg >/dev/null && \
-	  NOT_CRAN=true _R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual --no-build-vignettes --no-tests kfit_*.tar.gz; \
+	@export $(WORLD_$*) && d=$$(mktemp -d) && cd $$d && \
+	  { R CMD build $(CURDIR)/r_pkg >build.log 2>&1 || { cat build.log; exit 1; }; } && \
+	  NOT_CRAN=true _R_CHECK_FORCE_SUGGESTS_=false \
+	  _R_CHECK_PACKAGE_DEPENDS_IGNORE_MISSING_ENHANCES_=true \
+	  R CMD check --no-manual --no-tests kfit_*.tar.gz; \
 	  status=$$?; grep -E "^(Status|\* checking .*(NOTE|WARNING|ERROR))" kfit.Rcheck/00check.log; \
-	  [ $$status -eq 0 ] && ! grep -qE "^Status: .*(ERROR|WARNING)" kfit.Rcheck/00check.log
+	  [ $$status -eq 0 ] && grep -qx "Status: OK" kfit.Rcheck/00check.log
 
 test: lint pytest rtest rcheck
 
