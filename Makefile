@@ -56,7 +56,7 @@ RCHECK_WORLDS := $(addprefix rcheck-,$(WORLDS))
 # these serial; Debian's make 4.3 then runs everything serially).
 .NOTPARALLEL: rtest rcheck
 
-R_SOURCES := $(shell find r_pkg -type f -not -path '*/_snaps/*' 2>/dev/null)
+R_SOURCES := $(shell find r_pkg -type f -not -path '*/_snaps/*' -not -name '*.o' -not -name '*.so' 2>/dev/null)
 
 VIEWER := bridge/kfit/viewer
 
