@@ -93,9 +93,12 @@ def _run(cmd: list[str | os.PathLike[str]], *, cwd: Path | None = None,
 
 
 def _outside_env(venv: Path) -> dict[str, str]:
-    """The environment for the fresh venv: nothing that points at this checkout."""
+    """The environment for the fresh venv: nothing that points at this checkout,
+    nor what embedding R (rpy2, in earlier tests of this session) put there:
+    its LD_LIBRARY_PATH makes Python's ssl module load the wrong library."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "LD_LIBRARY_PATH",
+                        "R_HOME")}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = str(venv)
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
