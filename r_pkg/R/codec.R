@@ -39,7 +39,7 @@ encode_node <- function(x, leaves) {
     index <- length(leaves$data)
     leaves$data[[index + 1L]] <- x
     single <- leaves$single && type == "double"
-    leaves$sizes[[index + 1L]] <- length(x) * if (type == "double" && !single) 8 else 4
+    leaves$sizes[[index + 1L]] <- length(x) * as.double(leaf_width(x, leaves$single))
     return(paste0("{\"t\":\"", type, "\",\"n\":", length(x), start, dim_text,
                   ",\"b\":", index, if (single) ",\"w\":4",
                   if (is.factor(x)) paste0(",\"levels\":", json_strings(levels(x))),

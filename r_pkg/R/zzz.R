@@ -16,8 +16,7 @@ reclaim_fit <- function(...) {
   if (!isNamespaceLoaded("kfit")) {
     return(invisible(FALSE))
   }
-  registerS3method("fit", "keras.src.models.model.Model",
-                   get("fit.keras.src.models.model.Model", envir = asNamespace("kfit")),
+  registerS3method("fit", "keras.src.models.model.Model", fit.keras.src.models.model.Model,
                    envir = asNamespace("generics"))
   invisible(TRUE)
 }
@@ -25,7 +24,7 @@ reclaim_fit <- function(...) {
 # Which package's method fit(model, ...) runs now: "kfit" or "keras3".
 fit_owner <- function() {
   method <- utils::getS3method("fit", "keras.src.models.model.Model", optional = TRUE)
-  if (identical(method, get("fit.keras.src.models.model.Model", envir = asNamespace("kfit")))) {
+  if (identical(method, fit.keras.src.models.model.Model)) {
     "kfit"
   } else if (!is.null(method)) {
     environmentName(environment(method))
