@@ -13,10 +13,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from kfit import environment
 from kfit.errors import KfitTypeError, KfitValueError
+from kfit.words import Either, Say
 
 AUTO = "auto"
+TRUE_FALSE = Either("True or False", "TRUE or FALSE")
 
 
 def is_whole_number(value: Any) -> bool:
@@ -35,6 +39,14 @@ def whole_number(name: str, value: Any, *, minimum: int | None = None,
     if minimum is not None and number < minimum:
         raise KfitValueError(name, f"must be >= {minimum}.", value, hint)
     return number
+
+
+def flag(name: str, value: Any) -> bool:
+    """`value` as a bool: Python and NumPy booleans (R's TRUE/FALSE), nothing
+    else (`shuffle = 2` is a mistake, not "true")."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise KfitTypeError(name, Say("must be {flags}.", flags=TRUE_FALSE), value)
 
 
 def optional_whole_number(name: str, value: Any, *, minimum: int = 1) -> int | None:

@@ -8,31 +8,79 @@ from __future__ import annotations
 
 from typing import Any
 
+from kfit.words import PYTHON, Arg, Value, Words, render
+
 
 class KfitError(Exception):
-    """Base class of every error kfit raises on purpose."""
+    """Base class of every error kfit raises on purpose.
+
+    Attributes:
+        text: the message as a `kfit.words.Say` (or plain text), so that each
+            language shows it in its own words: `str()` is Python's,
+            `render(kfit.words.R)` R's.
+    """
+
+    def __init__(self, text: Any = "", *args: Any) -> None:
+        self.text = text
+        super().__init__(render(text, PYTHON), *args)
+
+    def render(self, words: Words) -> str:
+        return render(self.text, words)
+
+    def __str__(self) -> str:
+        return self.render(PYTHON)
 
 
 class KfitArgumentError(KfitError):
     """An argument of `fit()`/`fit_generator()` is invalid.
 
+    Args:
+        argument: the argument's name, or an `Arg` for an element of it.
+        problem: what is wrong, after "Argument `name` ..." (text or `Say`).
+        received: the value received (rendered by each language), or a
+            `Described` text.
+        hint: how to fix it (text or `Say`).
+        show_received: False when there is no received value to show.
+
     Attributes:
-        argument: the name of the argument at fault.
+        argument: the name of the argument at fault (top level).
+        where: the `Arg` at fault (the argument, or an element of it).
     """
 
-    def __init__(self, argument: str, problem: str, received: Any = None,
-                 hint: str | None = None, *, show_received: bool = True) -> None:
-        self.argument = argument
+    def __init__(self, argument: str | Arg, problem: Any, received: Any = None,
+                 hint: Any = None, *, show_received: bool = True) -> None:
+        self.where = argument if isinstance(argument, Arg) else Arg(argument)
+        self.argument = self.where.name
         self.problem = problem
+        self.received = received
         self.hint = hint
-        parts = [f"Argument `{argument}` {problem}"]
-        if isinstance(received, Described):
-            parts.append(f"Received: {received}")
-        elif show_received:
-            parts.append(f"Received: {argument}={_short_repr(received)}")
-        if hint:
-            parts.append(f"Hint: {hint[0].upper()}{hint[1:]}")
-        super().__init__("\n".join(parts))
+        self.show_received = show_received
+        super().__init__(self.render(PYTHON))
+        self.text = None  # rendered from the parts, per language
+
+    def parts(self, words: Words) -> dict[str, str]:
+        """The message's parts in `words`' language: main, received, hint."""
+        out = {"main": f"Argument {words.field(self.where)} "
+                       f"{render(self.problem, words)}"}
+        if isinstance(self.received, Described):
+            out["received"] = str(self.received)
+        elif self.show_received:
+            shown = words.field(Value(self.received))
+            out["received"] = (f"{words.argument(self.where.name, self.where.path)}"
+                               f"={shown}" if words is PYTHON else shown)
+        if self.hint:
+            hint = render(self.hint, words)
+            out["hint"] = f"{hint[0].upper()}{hint[1:]}"
+        return out
+
+    def render(self, words: Words) -> str:
+        parts = self.parts(words)
+        lines = [parts["main"]]
+        if "received" in parts:
+            lines.append(f"Received: {parts['received']}")
+        if "hint" in parts:
+            lines.append(f"Hint: {parts['hint']}")
+        return "\n".join(lines)
 
 
 class KfitValueError(KfitArgumentError, ValueError):
@@ -107,20 +155,3 @@ class Described(str):
 
     def __repr__(self) -> str:
         return str(self)
-
-
-def _short_repr(value: Any, limit: int = 120) -> str:
-    """A one-line repr, shortened; arrays are shown by shape and dtype."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # R's 3 arrives as 3.0
-    shape = getattr(value, "shape", None)
-    dtype = getattr(value, "dtype", None)
-    if shape is not None and dtype is not None:
-        return f"<{type(value).__name__} shape={tuple(shape)} dtype={dtype}>"
-    if isinstance(value, (list, tuple)) and any(hasattr(v, "shape") for v in value):
-        inner = ", ".join(_short_repr(v, limit) for v in value)
-        text = f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
-        return text if len(text) <= limit else text[: limit - 3] + "..."
-    text = repr(value)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -199,8 +199,7 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
     resolved_verbose = args.resolve_verbose(verbose)
     show_view = args.resolve_view_metrics(view_metrics, verbose=resolved_verbose,
                                           epochs=epoch_range)
-    if not isinstance(shuffle, bool) and not args.is_whole_number(shuffle):
-        raise KfitTypeError("shuffle", "must be TRUE or FALSE.", shuffle)
+    shuffle = args.flag("shuffle", shuffle)
     callbacks = _check_callbacks(callbacks)
 
     sources: list[Any] = []  # closed at the end: R functions, worker pools

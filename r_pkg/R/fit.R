@@ -372,16 +372,13 @@ condition_class <- function(python_class) {
   paste0("kfit_", sub("^kfit_", "", snake_case(python_class)))
 }
 
-# The core's message is "Argument `x` ...\nReceived: ...\nHint: ...".
+# The core's error record speaks R already (kfit.words.R renders it): its
+# main line, what was received and a hint become cli bullets.
 abort_from_core <- function(record, history, call) {
-  lines <- strsplit(record$message, "\n", fixed = TRUE)[[1]]
-  received <- sub("^Received: ", "", grep("^Received: ", lines, value = TRUE))
-  hint <- sub("^Hint: ", "", grep("^Hint: ", lines, value = TRUE))
-  main <- paste(lines[!grepl("^(Received|Hint): ", lines)], collapse = "\n")
   bullets <- c(
-    "{main}",
-    x = if (length(received)) "Received: {received}",
-    i = if (length(hint)) "{hint}"
+    "{record$main %||% record$message}",
+    x = if (!is.null(record$received)) "Received: {record$received}",
+    i = if (!is.null(record$hint)) "{record$hint}"
   )
   if (!isTRUE(record$kfit)) {
     # An error from Keras or Python: its message, without the traceback,
@@ -393,8 +390,8 @@ abort_from_core <- function(record, history, call) {
   kfit_abort(
     bullets,
     class = c(classes, if (!isTRUE(record$kfit)) "kfit_python_error"),
-    argument = record$argument, history = history, epoch = record$epoch,
-    step = record$step, worker = record$worker, exit = record$exit,
-    python_traceback = record$traceback, call = call
+    argument = record$argument, where = record$where, history = history,
+    epoch = record$epoch, step = record$step, worker = record$worker,
+    exit = record$exit, python_traceback = record$traceback, call = call
   )
 }

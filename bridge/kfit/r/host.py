@@ -12,14 +12,15 @@ error go back as plain records that R turns into its own objects.
 from __future__ import annotations
 
 import contextlib
+import re
 import traceback
 import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kfit import environment
-from kfit.errors import KfitError
-from kfit.r.arguments import r_value
+from kfit import environment, words
+from kfit.errors import KfitArgumentError, KfitError
+from kfit.r.arguments import check_unique_names, r_value
 from kfit.r.callback import RCallback
 from kfit.r.codec import RList
 from kfit.r.function import RFunction, decode_record
@@ -44,6 +45,8 @@ def _arguments(encoded: Mapping[str, Any]) -> dict[str, Any]:
     for name, item in zip(args.names, args.items, strict=True):
         if item is None:
             continue
+        if name not in DATA_ARGUMENTS:
+            check_unique_names(name, item)
         out[name] = item if name in DATA_ARGUMENTS else r_value(item)
     return out
 
@@ -96,12 +99,16 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
     """
     import kfit
 
-    arguments = _arguments(encoded)
+    arguments: dict[str, Any] = {}
     made: list[Any] = []
     record: dict[str, Any] = {"ok": True, "interrupted": False, "warnings": []}
     history = None
     caught: list[warnings.WarningMessage] = []
     try:
+        try:
+            arguments = _arguments(encoded)
+        except KfitError as error:
+            return {**record, **_error_record(error), "warnings": [], "history": None}
         for name, spec in (functions or {}).items():
             arguments[name] = _r_function(spec)
             made.append(arguments[name])
@@ -129,15 +136,42 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
 
 
 def _error_record(error: BaseException) -> dict[str, Any]:
+    """An error for R, in R's words (`kfit.words.R`): its parts, class, fields
+    and the Python traceback (kept apart from the message)."""
     out: dict[str, Any] = {
         "ok": False, "error_class": type(error).__name__,
-        "message": str(error).strip(), "kfit": isinstance(error, KfitError),
+        "kfit": isinstance(error, KfitError),
         "traceback": "".join(traceback.format_exception(error))}
+    if isinstance(error, KfitArgumentError):
+        out.update(error.parts(words.R))
+        out["where"] = words.R.argument(error.where.name, error.where.path)
+    elif isinstance(error, KfitError):
+        out["main"] = error.render(words.R)
+    else:
+        out["main"] = foreign_message(error)
+    out["message"] = "\n".join(out[k] for k in ("main", "received", "hint") if k in out)
     for field in ("argument", "epoch", "step", "worker", "exit"):
         value = getattr(error, field, None)
         if value is not None:
             out[field] = value
     return out
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def foreign_message(error: BaseException) -> str:
+    """The message of an error from Keras, TensorFlow or Python, without
+    terminal colours and without the graph stack TensorFlow appends."""
+    text = _ANSI.sub("", str(error)).strip()
+    for marker in ("\nGraph execution error:", "\nTraceback (most recent call last)",
+                   "\nStack trace for op definition", "\n\nDetected at node"):
+        head, _, _ = text.partition(marker)
+        text = head.strip() or text
+    lines = text.splitlines()
+    if len(lines) > 12:
+        lines = [*lines[:12], "..."]
+    return "\n".join(lines) or type(error).__name__
 
 
 @contextlib.contextmanager
