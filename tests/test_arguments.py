@@ -266,7 +266,7 @@ def test_view_metrics_true_false_are_taken_as_given(value, expected, plain_env):
 def test_bad_view_metrics_is_an_error_naming_it(value, error):
     with pytest.raises(error) as info:
         args.resolve_view_metrics(value, verbose=1, epochs=EpochRange(1, 2))
-    assert 'must be TRUE, FALSE or "auto"' in check_error(info.value, "view_metrics")
+    assert 'must be True, False or "auto"' in check_error(info.value, "view_metrics")
 
 
 # ---- batch_size / validation_split / validation_freq ------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from bad_input import Case, all_cases, make_data, make_model
+
 from support import assert_same_weights, deadline, weights_of
 
 CASES = all_cases()

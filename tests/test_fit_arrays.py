@@ -17,7 +17,13 @@ import numpy as np
 import pytest
 
 import kfit
-from kfit.errors import KfitArgumentError, KfitError, KfitTypeError, KfitValueError
+from kfit.errors import (
+    KfitArgumentError,
+    KfitCallbackError,
+    KfitError,
+    KfitTypeError,
+    KfitValueError,
+)
 from kfit.history import TrainingHistory
 from kfit.rformat import format_r_number
 
@@ -270,11 +276,13 @@ def test_validation_data_tuple_list_and_weights(data, form):
     assert history.params["validation_samples"] == 50
 
 
-@pytest.mark.parametrize(("case", "argument"), [
-    ("one item", "validation_data"), ("four items", "validation_data"),
-    ("not arrays", "validation_data"), ("mismatched lengths", "validation_data[1]"),
-    ("mismatched weights", "validation_data[2]")])
-def test_bad_validation_data_is_an_error_naming_it(data, case, argument):
+@pytest.mark.parametrize(("case", "where", "error"), [
+    ("one item", "validation_data", KfitValueError),
+    ("four items", "validation_data", KfitValueError),
+    ("not arrays", "validation_data[0]", KfitTypeError),
+    ("mismatched lengths", "validation_data[1]", KfitValueError),
+    ("mismatched weights", "validation_data[2]", KfitValueError)])
+def test_bad_validation_data_is_an_error_naming_it(data, case, where, error):
     x, y = data
     validation_data = {
         "one item": (x[:50],),
@@ -285,10 +293,10 @@ def test_bad_validation_data_is_an_error_naming_it(data, case, argument):
     }[case]
     model = frozen_classifier()
     before = snapshot(model)
-    with pytest.raises(KfitValueError) as info:
+    with pytest.raises(error) as info:
         kfit.fit(model, x, y, validation_data=validation_data, verbose=0)
-    assert info.value.argument == argument
-    assert str(info.value).startswith(f"Argument `{argument}` ")
+    assert info.value.argument == "validation_data"
+    assert str(info.value).startswith(f"Argument `{where}` ")
     assert "Received: " in str(info.value) and "Hint: " in str(info.value)
     assert_nothing_trained(model, before)
 
@@ -726,9 +734,9 @@ BAD_INPUTS = {
     "unknown keyword": (lambda x, y: {"x": x, "y": y, "epoch": 3}, KfitTypeError,
                         "epoch", True, True),
     "batch_size 0": (lambda x, y: {"x": x, "y": y, "batch_size": 0},
-                     KfitValueError, "batch_size", True, False),
+                     KfitValueError, "batch_size", True, True),
     "batch_size -1": (lambda x, y: {"x": x, "y": y, "batch_size": -1},
-                      KfitValueError, "batch_size", True, False),
+                      KfitValueError, "batch_size", True, True),
     "class_weight key": (lambda x, y: {"x": x, "y": y, "class_weight": {"a": 1}},
                          KfitValueError, "class_weight", True, True),
     "validation_split": (lambda x, y: {"x": x, "y": y, "validation_split": 1.5},
@@ -745,7 +753,7 @@ BAD_INPUTS = {
                                          "sample_weight": np.ones((200, 2, 2))},
                            KfitValueError, "sample_weight", True, False),
     "steps_per_epoch 0": (lambda x, y: {"x": x, "y": y, "steps_per_epoch": 0},
-                          KfitValueError, "steps_per_epoch", True, False),
+                          KfitValueError, "steps_per_epoch", True, True),
     "x of no kind": (lambda x, y: {"x": "abc", "y": y}, KfitTypeError, "x",
                      True, True),
     "callbacks": (lambda x, y: {"x": x, "y": y, "callbacks": ["not one"]},
@@ -765,7 +773,7 @@ def test_bad_input_is_a_classed_error_and_nothing_is_trained(data, case):
     assert isinstance(info.value, (ValueError, TypeError))
     assert info.value.argument == argument
     message = str(info.value)
-    assert message.startswith(f"Argument `{argument}` ")
+    assert message.startswith((f"Argument `{argument}` ", f"Argument `{argument}["))
     assert ("\nReceived: " in message) is received
     assert ("\nHint: " in message) is hint
     assert_nothing_trained(model, before)
@@ -842,8 +850,13 @@ def test_a_failing_callback_propagates_with_the_history_so_far(data):
     x, y = data
     model = frozen_classifier()
     stdout, stderr = sys.stdout, sys.stderr
-    with pytest.raises(CallbackFailed, match="epoch 3") as info:
+    with pytest.raises(KfitCallbackError, match="epoch 3") as info:
         kfit.fit(model, x, y, epochs=5, verbose=0, callbacks=[FailInEpoch3()])
+    assert isinstance(info.value.__cause__, CallbackFailed)
+    assert str(info.value) == ("Callback `FailInEpoch3.on_epoch_end()` failed at epoch "
+                               "3: CallbackFailed: failed at the end of epoch 3")
+    assert (info.value.epoch, info.value.step, info.value.hook) == (3, None,
+                                                                    "on_epoch_end")
     history = info.value.history
     assert isinstance(history, TrainingHistory)
     assert history.epochs == [1, 2]

@@ -258,7 +258,8 @@ def test_validation_sources_match_evaluate(kind, keras, make_model):
 def test_validation_generator_that_runs_out_is_an_error(make_model):
     train = make_batches(2, 8, seed=1)
     val = make_batches(2, 8, seed=2)
-    with pytest.raises(KfitTrainingError) as info:
+    with pytest.raises(KfitTrainingError) as info, \
+            pytest.warns(KfitWarning, match="`validation_steps` is not given"):
         fit(make_model(), cycle(train), steps_per_epoch=2, epochs=2, verbose=0,
                  validation_data=once(val))
     assert "validation" in str(info.value)
@@ -274,10 +275,10 @@ def _bad_first_batches():
     return {
         "four items": ((x, y, w, w), "tuple of 4 items"),
         "a string": ("not a batch", "a str"),
-        "a bare array": (x, "an array of shape (16, 4)"),
+        "a bare array": (x, "returned <ndarray shape=(16, 4) dtype=float32>"),
         "mismatched lengths": ((x, y[:15]), "different lengths"),
         "inputs missing": ((None, y), "inputs are missing"),
-        "empty tuple": ((), "tuple of 0 items"),
+        "empty tuple": ((), "returned an empty tuple"),
         "characters": ((np.array([["a"] * 4] * 16), y), "must be numeric"),
     }
 

@@ -224,7 +224,7 @@ def test_data_frame_with_a_factor_column_is_a_type_error():
     with pytest.raises(KfitTypeError, match="not numeric") as info:
         r_to_numpy(value, argument="x")
     assert info.value.argument == "x"
-    assert "'g'" in str(info.value)
+    assert 'column 2 ("g") is a factor' in str(info.value)
 
 
 def test_character_vector_is_a_type_error_naming_the_argument():

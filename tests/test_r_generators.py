@@ -184,27 +184,26 @@ def test_r_generator_factor_targets(make_model):
     assert history.epochs == [1]
 
 
-def test_r_generator_na_targets_warn_once(keras):
+def test_r_generator_na_targets_are_an_error_before_training(keras):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
+    before = weights_of(model)
     generator = r_function("""function() { y <- rnorm(16); y[3] <- NA
         list(matrix(rnorm(64), 16, 4), y) }""")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with pytest.raises(KfitDataError) as info:
         fit(model, generator, steps_per_epoch=3, epochs=2, verbose=0)
-    notes = [w for w in caught if issubclass(w.category, KfitWarning)
-             and "NA" in str(w.message)]
-    assert len(notes) == 1
-    assert "1 NA value(s)" in str(notes[0].message)
+    assert "returned nan in the targets at index [2]" in str(info.value)
+    assert "(at epoch 1, step 1)" in str(info.value)
+    assert_same_weights(weights_of(model), before)
 
 
 # -- a bad first batch fails before training; a later one names where -------------
 
 BAD_FIRST = {
     "list of 4 items": ("list(matrix(rnorm(64), 16, 4), 0:15, runif(16), 1)",
-                        "4 items"),
-    "a string": ('"abc"', "a character vector, not a list"),
+                        "returned a list of length 4; a batch must be list("),
+    "a string": ('"abc"', "a character vector of length 1, not a list"),
     "a data frame": ("data.frame(a = 1:3)", "not a list"),
     "mismatched lengths": ("list(matrix(rnorm(64), 16, 4), 0:14)",
                            "different lengths"),
@@ -235,14 +234,14 @@ def test_bad_first_r_batch_fails_before_training(case, make_model, counter):
 
 
 def test_r_generator_returning_null_first(make_model):
-    with pytest.raises(KfitDataError, match="yielded no batch"):
+    with pytest.raises(KfitDataError, match="returned NULL at its first call"):
         fit(make_model(), r_function("function() NULL"), verbose=0)
 
 
 @pytest.mark.parametrize("body, expected", [
     ("list(matrix(rnorm(64), 16, 4), 0:12)", "different lengths"),
     ("list(matrix(rnorm(48), 16, 3), 0:15)", "unlike the first batch"),
-    ('"oops"', "a character vector, not a list")])
+    ('"oops"', "a character vector of length 1, not a list")])
 def test_bad_later_r_batch_names_epoch_and_step(body, expected, make_model, counter):
     generator = r_function(f"""local({{ i <- 0; function() {{ i <<- i + 1
         if (i == 8) return({body})
@@ -299,8 +298,9 @@ def test_r_validation_generator_without_steps_ends_at_null(make_model):
         if (i > length(data)) { i <<- 0; return(NULL) }
         data[[i]] } })""")
     model = make_model()
-    history = fit(model, r_function(RANDOM_GENERATOR), steps_per_epoch=2, epochs=2,
-                  verbose=0, validation_data=generator)
+    with pytest.warns(KfitWarning, match="calls it until it returns NULL"):
+        history = fit(model, r_function(RANDOM_GENERATOR), steps_per_epoch=2,
+                      epochs=2, verbose=0, validation_data=generator)
     val = batches_in_python()
     x = np.concatenate([b[0] for b in val])
     y = np.concatenate([b[1] for b in val])

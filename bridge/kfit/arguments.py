@@ -21,18 +21,43 @@ from kfit.words import Either, Say
 
 AUTO = "auto"
 TRUE_FALSE = Either("True or False", "TRUE or FALSE")
+TRUE_COMMA_FALSE = Either("True, False", "TRUE, FALSE")
+NULL = Either("None", "NULL")
+VIEW_PROBLEM = Say('must be {flags} or "auto".', flags=TRUE_COMMA_FALSE)
+VIEW_HINT = '"auto" shows the live chart in RStudio\'s viewer for more than one epoch.'
+
+
+
+def scalar(value: Any) -> Any:
+    """NumPy scalars and 0-d arrays or tensors as the Python scalar they hold
+    (`np.int64(3)` -> 3, `np.bool_(False)` -> False); anything else as is."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if getattr(value, "shape", None) == () and hasattr(value, "__array__") and \
+            not isinstance(value, (str, bytes)):
+        return np.asarray(value).item()
+    return value
 
 
 def is_whole_number(value: Any) -> bool:
-    """True for ints and integral floats (R's 10 arrives as 10.0), not bools."""
+    """True for ints and integral floats (R's 10 arrives as 10.0), not bools;
+    NumPy scalars count as the numbers they hold."""
+    value = scalar(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return False
     return float(value).is_integer()
 
 
 def whole_number(name: str, value: Any, *, minimum: int | None = None,
-                 hint: str | None = None) -> int:
-    """`value` as an int, or an error naming argument `name`."""
+                 hint: Any = None, optional: bool = False) -> int:
+    """`value` as an int, or an error naming argument `name` (the default
+    hint says what to give; `optional`: that the default is also fine)."""
+    if hint is None:
+        least = "" if minimum is None else f" >= {minimum}"
+        hint = Say("give a whole number{least}{default}.", least=least,
+                   default=Say(", or {null} for the default", null=NULL)
+                   if optional else "")
+    value = scalar(value)
     if not is_whole_number(value):
         raise KfitTypeError(name, "must be a whole number.", value, hint)
     number = int(value)
@@ -44,14 +69,17 @@ def whole_number(name: str, value: Any, *, minimum: int | None = None,
 def flag(name: str, value: Any) -> bool:
     """`value` as a bool: Python and NumPy booleans (R's TRUE/FALSE), nothing
     else (`shuffle = 2` is a mistake, not "true")."""
-    if isinstance(value, (bool, np.bool_)):
+    value = scalar(value)
+    if isinstance(value, bool):
         return bool(value)
-    raise KfitTypeError(name, Say("must be {flags}.", flags=TRUE_FALSE), value)
+    raise KfitTypeError(name, Say("must be {flags}.", flags=TRUE_FALSE), value,
+                        Say("give {flags}.", flags=TRUE_FALSE))
 
 
 def optional_whole_number(name: str, value: Any, *, minimum: int = 1) -> int | None:
     """Like `whole_number`, but None passes through."""
-    return None if value is None else whole_number(name, value, minimum=minimum)
+    return None if value is None else whole_number(name, value, minimum=minimum,
+                                                   optional=True)
 
 
 def check_known_arguments(function: str, extra: Mapping[str, Any],
@@ -113,9 +141,12 @@ def resolve_epochs(epochs: Any, initial_epoch: Any, *, zero_based: bool = False
 
 def resolve_verbose(verbose: Any) -> int:
     """0, 1 or 2; "auto" is 1, or 2 under knitr or a distributed server."""
+    verbose = scalar(verbose)
     if isinstance(verbose, str):
         if verbose != AUTO:
-            raise KfitValueError("verbose", 'must be 0, 1, 2 or "auto".', verbose)
+            raise KfitValueError("verbose", 'must be 0, 1, 2 or "auto".', verbose,
+                                 "0 = silent, 1 = progress bar, 2 = one line per "
+                                 "epoch.")
         if environment.in_distributed_worker() or environment.in_knitr():
             return 2
         return 1
@@ -128,18 +159,17 @@ def resolve_verbose(verbose: Any) -> int:
 def resolve_view_metrics(view_metrics: Any, *, verbose: int, epochs: EpochRange
                          ) -> bool:
     """True/False; "auto" is on only in RStudio with a viewer, for >1 epoch."""
+    view_metrics = scalar(view_metrics)
     if isinstance(view_metrics, str):
         if view_metrics != AUTO:
-            raise KfitValueError("view_metrics", 'must be TRUE, FALSE or "auto".',
-                                 view_metrics)
+            raise KfitValueError("view_metrics", VIEW_PROBLEM, view_metrics, VIEW_HINT)
         return (epochs.count > 1 and verbose > 0 and environment.in_rstudio()
                 and environment.has_viewer())
     if isinstance(view_metrics, bool):
         return view_metrics
     if is_whole_number(view_metrics) and int(view_metrics) in (0, 1):
         return bool(view_metrics)
-    raise KfitTypeError("view_metrics", 'must be TRUE, FALSE or "auto".',
-                        view_metrics)
+    raise KfitTypeError("view_metrics", VIEW_PROBLEM, view_metrics, VIEW_HINT)
 
 
 def check_batch_size(name: str, value: Any) -> int | None:
@@ -149,6 +179,7 @@ def check_batch_size(name: str, value: Any) -> int | None:
 
 def check_validation_split(value: Any) -> float:
     """A fraction in [0, 1)."""
+    value = scalar(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise KfitTypeError("validation_split", "must be a number in [0, 1).", value)
     split = float(value)
@@ -172,5 +203,7 @@ def resolve_validation_freq(value: Any) -> int | list[int]:
             return sorted({int(v) for v in items})
     raise KfitValueError(
         "validation_freq",
-        "must be a positive whole number or a sequence of epoch numbers.", value,
-        "e.g. 2 validates every 2nd epoch; c(1, 5, 10) after those epochs.")
+        Say("must be a positive whole number or a {sequence} of epoch numbers.",
+            sequence=Either("sequence", "vector")), value,
+        Say("e.g. 2 validates every 2nd epoch; {epochs} after those epochs.",
+            epochs=Either("[1, 5, 10]", "c(1, 5, 10)")))

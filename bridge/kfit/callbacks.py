@@ -1,11 +1,14 @@
-"""kfit's own Keras callbacks: stream guard (first) and history (last)."""
+"""kfit's own Keras callbacks: stream guard (first), hook markers around the
+user's callbacks, and history (last)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import keras
+from keras.src.utils import is_default
 
 from kfit.data.stream import END, BatchStream, Failure
 from kfit.errors import KfitDataError
@@ -94,3 +97,131 @@ class HistoryRecorder(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
         self.history.record(epoch + 1, logs)
+
+
+# -- where a callback failed ---------------------------------------------------
+BATCH_END_HOOKS = ("on_train_batch_end", "on_test_batch_end", "on_predict_batch_end")
+_OLD_NAMES = {"on_train_batch_end": "on_batch_end"}  # keras 2's name, still called
+
+
+def hook_place(hook: str, epoch: int | None, batch: int | None) -> str:
+    """Where a hook ran, for messages: " at epoch 2, batch 5" (1-based)."""
+    if hook == "on_train_begin":
+        return " at the start of training"
+    if hook == "on_train_end":
+        return " at the end of training"
+    at = f" at epoch {epoch}" if epoch is not None else ""
+    if hook.startswith("on_test_batch"):
+        what = "validation batch"
+    elif hook.startswith(("on_train_batch", "on_predict_batch")):
+        what = "batch"
+    else:
+        return f"{at} (validation)" if hook.startswith("on_test") and at else at
+    if batch is None:
+        return at
+    return f"{at}, {what} {batch}" if at else f" at {what} {batch}"
+
+
+@dataclass
+class HookPosition:
+    """Which hook Keras is dispatching, and to which callback (see
+    `HookMarker`): enough to say which callback failed, and where."""
+
+    hook: str = ""
+    index: int | None = None  # the user's callback running the hook now
+    epoch: int | None = None  # 1-based
+    batch: int | None = None  # 1-based, within the epoch or the validation
+
+
+def overrides(callback: Any, hook: str) -> bool:
+    """True when `callback` does something in `hook` on the main thread."""
+    if getattr(callback, "async_safe", False):
+        return False
+    names = [hook, *([_OLD_NAMES[hook]] if hook in _OLD_NAMES else [])]
+    return any(not is_default(getattr(callback, n, None)) for n in names)
+
+
+class HookMarker(keras.callbacks.Callback):
+    """Placed before each callback of the user's list: notes each hook as Keras
+    reaches that callback, so an exception tells which callback raised it.
+
+    Batch-end hooks are only watched where the next callback overrides them:
+    a marker must not turn off Keras' asynchronous batch-end dispatch.
+    """
+
+    def __init__(self, position: HookPosition, index: int | None,
+                 batch_ends: Collection[str]) -> None:
+        super().__init__()
+        self.position = position
+        self.index = index
+        for hook in BATCH_END_HOOKS:
+            if hook not in batch_ends:  # Keras' default: nothing to watch
+                default = getattr(keras.callbacks.Callback, hook)
+                setattr(self, hook, default.__get__(self))
+
+    def _note(self, hook: str, batch: int | None = None) -> None:
+        self.position.hook = hook
+        self.position.index = self.index
+        self.position.batch = None if batch is None else batch + 1
+
+    def on_train_begin(self, logs: Any = None) -> None:
+        self.position.epoch = None
+        self._note("on_train_begin")
+
+    def on_train_end(self, logs: Any = None) -> None:
+        self._note("on_train_end")
+
+    def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+        self.position.epoch = epoch + 1
+        self._note("on_epoch_begin")
+
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        self.position.epoch = epoch + 1
+        self._note("on_epoch_end")
+
+    def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
+        self._note("on_train_batch_begin", batch)
+
+    def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+        self._note("on_train_batch_end", batch)
+
+    def on_test_begin(self, logs: Any = None) -> None:
+        self._note("on_test_begin")
+
+    def on_test_end(self, logs: Any = None) -> None:
+        self._note("on_test_end")
+
+    def on_test_batch_begin(self, batch: int, logs: Any = None) -> None:
+        self._note("on_test_batch_begin", batch)
+
+    def on_test_batch_end(self, batch: int, logs: Any = None) -> None:
+        self._note("on_test_batch_end", batch)
+
+    def on_predict_begin(self, logs: Any = None) -> None:
+        self._note("on_predict_begin")
+
+    def on_predict_end(self, logs: Any = None) -> None:
+        self._note("on_predict_end")
+
+    def on_predict_batch_begin(self, batch: int, logs: Any = None) -> None:
+        self._note("on_predict_batch_begin", batch)
+
+    def on_predict_batch_end(self, batch: int, logs: Any = None) -> None:
+        self._note("on_predict_batch_end", batch)
+
+
+def is_users(callback: Any) -> bool:
+    """A callback of the user's (kfit's own ones report their own errors)."""
+    return not str(getattr(type(callback), "__module__", "")).startswith("kfit.")
+
+
+def with_markers(callbacks: Sequence[Any], position: HookPosition) -> list[Any]:
+    """`callbacks` with a `HookMarker` before each and one after the last (so
+    that an error outside every callback is nobody's)."""
+    ends = [{h for h in BATCH_END_HOOKS if overrides(c, h)} for c in callbacks]
+    out: list[Any] = []
+    for index, (callback, watched) in enumerate(zip(callbacks, ends, strict=True)):
+        out += [HookMarker(position, index if is_users(callback) else None, watched),
+                callback]
+    out.append(HookMarker(position, None, set().union(*ends)))
+    return out

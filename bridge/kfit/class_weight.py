@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from kfit.errors import KfitDataError, KfitTypeError, KfitValueError
+from kfit.words import Either, Say, Value
 
 ClassWeight = dict[int, float]
 
@@ -40,7 +41,9 @@ def normalize_class_weight(class_weight: Any,
         raise KfitTypeError(
             "class_weight",
             "must map 0-based class indices to weights.", class_weight,
-            'e.g. list("0" = 1, "1" = 5) in R, {0: 1.0, 1: 5.0} in Python.')
+            Either("e.g. {0: 1.0, 1: 5.0}, or a list of one weight per class.",
+                   'e.g. list("0" = 1, "1" = 5), or c(1, 5): one weight per '
+                   "class."))
     else:
         items = list(enumerate(_as_list(class_weight)))
     out: ClassWeight = {}
@@ -50,11 +53,13 @@ def normalize_class_weight(class_weight: Any,
                 not math.isfinite(float(weight))) or float(weight) < 0:
             raise KfitValueError(
                 "class_weight",
-                f"has a weight that is not a finite number >= 0 for class {key!r}.",
+                Say("has a weight that is not a finite number >= 0 for class "
+                    "{key}: {weight}.", key=Value(key), weight=Value(weight)),
                 class_weight, "weights are numbers such as 1 or 2.5.")
         if index in out:
             raise KfitValueError("class_weight",
-                                 f"gives class {index} a weight twice.", class_weight)
+                                 f"gives class {index} a weight twice.", class_weight,
+                                 "give each class one weight.")
         out[index] = float(weight)
     return out
 
@@ -81,12 +86,15 @@ def _class_index(key: Any, levels: Sequence[str] | None, whole: Any) -> int:
             return int(text)
         if levels is not None and key in levels:
             return list(levels).index(key)
-    hint = "keys are 0-based class indices such as 0, 1, 2 (or \"0\", \"1\", \"2\")"
+    hint = Either("keys are 0-based class indices such as 0, 1, 2",
+                  'keys are 0-based class indices such as "0", "1", "2"')
     if levels is not None:
-        hint += f", or the levels of the factor `y`: {', '.join(map(str, levels))}"
+        hint = Say("{hint}, or the levels of the factor `y`: {levels}", hint=hint,
+                   levels=Either(", ".join(map(str, levels)),
+                                 ", ".join(f'"{lv}"' for lv in levels)))
     raise KfitValueError("class_weight",
-                         f"has key {key!r}, which is not a 0-based class index.",
-                         whole, hint + ".")
+                         Say("has key {key}, which is not a 0-based class index.",
+                             key=Value(key)), whole, Say("{hint}.", hint=hint))
 
 
 def labels_of(y: np.ndarray) -> np.ndarray:

@@ -142,6 +142,24 @@ class KfitWorkerError(KfitTrainingError):
         self.exit = exit
 
 
+class KfitCallbackError(KfitTrainingError):
+    """A callback (an R `callback_lambda()` hook or a Keras callback) failed.
+
+    The user's error is the `__cause__`; `.history` holds the finished epochs.
+
+    Attributes:
+        callback: what failed, e.g. "callback_lambda" or the Keras callback's
+            class name.
+        hook: the hook that failed, e.g. "on_epoch_end".
+    """
+
+    def __init__(self, message: Any, *, callback: str = "", hook: str = "",
+                 **fields: Any) -> None:
+        super().__init__(message, **fields)
+        self.callback = callback
+        self.hook = hook
+
+
 class KfitDeprecationWarning(FutureWarning):
     """A legacy API is used (shown to users, unlike DeprecationWarning)."""
 
@@ -155,3 +173,13 @@ class Described(str):
 
     def __repr__(self) -> str:
         return str(self)
+
+
+class KfitShapeError(KfitValueError):
+    """Data that does not fit the model: the inputs' number, names or shapes,
+    or targets of another shape than the model's output."""
+
+
+class KfitLabelError(KfitValueError):
+    """Class labels the model cannot output (out of range, 1-based, not
+    whole numbers, a factor with more levels than the model has classes)."""

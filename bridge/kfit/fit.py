@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kfit import arguments as args
+from kfit import model_checks
 from kfit.class_weight import normalize_class_weight
 from kfit.errors import (
     KfitDeprecationWarning,
@@ -16,6 +17,7 @@ from kfit.errors import (
     KfitWarning,
 )
 from kfit.history import TrainingHistory
+from kfit.words import Either, Say
 
 FIT_ARGUMENTS = (
     "model", "x", "y", "batch_size", "epochs", "callbacks", "validation_split",
@@ -55,7 +57,8 @@ def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
             (an R named list) and, for factor targets, level names work too;
             a sequence of weights maps to classes 0..k-1. Works for
             generators too; multiplies `sample_weight` when both are given.
-        sample_weight: per-sample (1-D) or per-timestep (2-D) weights.
+        sample_weight: per-sample (1-D) or per-timestep (2-D) weights, finite
+            and 0 or more (a negative weight is an error).
         initial_epoch: the 1-based first epoch (0 is taken as 1).
         steps_per_epoch: batches per epoch (default: all the data / until a
             generator ends).
@@ -148,13 +151,16 @@ def _check_compiled(model: Any) -> None:
 
     keras = sys.modules.get("keras")
     if keras is None or not isinstance(model, keras.Model):
-        raise KfitTypeError("model", "must be a Keras 3 model.",
-                            f"an object of type {type(model).__name__}",
-                            "build one with keras.Sequential() or keras.Model().")
+        raise KfitTypeError("model", "must be a Keras 3 model.", model, Say(
+            "build one with {make}.", make=Either(
+                "keras.Sequential() or keras.Model()",
+                "keras3::keras_model_sequential() or keras$Sequential()")))
     if not getattr(model, "compiled", False) or model.optimizer is None:
         raise KfitValueError(
-            "model", "must be compiled before training.", model.name,
-            "call model.compile(optimizer = ..., loss = ...) first.")
+            "model", "must be compiled before training.", model.name, Say(
+                "call {compile} first.", compile=Either(
+                    'model.compile(optimizer="adam", loss="mse")',
+                    'model$compile(optimizer = "adam", loss = "mse")')))
 
 
 def _interruptible(function: Callable[..., TrainingHistory]
@@ -181,6 +187,7 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
          worker_globals: Any, worker_packages: Any,
          legacy_epochs: bool, x_argument: str = "x") -> TrainingHistory:
     from kfit import data
+    from kfit.data.streamed import check_targets, check_validation_steps
     from kfit.training import Run, train
 
     _check_compiled(model)
@@ -205,9 +212,14 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
     sources: list[Any] = []  # closed at the end: R functions, worker pools
     view = None
     try:
-        source = data.get_source(x, y, sample_weight, argument=x_argument)
+        source = data.get_source(x, y, sample_weight, argument=x_argument,
+                                 arrays=not legacy_epochs)
         sources.append(source)
+        model_checks.check_source(model, source)
         weights = normalize_class_weight(class_weight, source.levels)
+        model_checks.check_class_weight(model, weights, class_weight,
+                                        y=getattr(source, "y", None),
+                                        levels=source.levels)
         if split and source.kind != "arrays":
             raise KfitValueError(
                 "validation_split", f"only works with arrays, not a {source.kind}.",
@@ -220,8 +232,16 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
         if validation_data is not None:
             val_source = data.get_validation_source(validation_data)
             sources.append(val_source)
+            model_checks.check_source(model, val_source)
         elif split:
             source, val_source = source.split(split)
+        if validation_data is not None and validation_steps is None:
+            check_validation_steps(val_source, legacy=legacy_epochs)
+        for checked, name, role in ((source, x_argument, "training"),
+                                    (val_source, "validation_data", "validation")):
+            if checked is not None and checked.kind == "tf.data":
+                checked.check_model(model, name, role)
+                model_checks.check_dataset(model, checked.dataset, name)
         streamed = {source.kind} | ({val_source.kind} if val_source else set())
         if workers_given and not streamed & {"R generator", "PyDataset",
                                              "Python generator"}:
@@ -239,6 +259,8 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
             worker_packages=worker_packages)
         history = TrainingHistory(_params(resolved_verbose, epoch_range, show_view))
         train_feed = source.feed(options)
+        check_targets(model, train_feed, "training")
+        model_checks.check_feed(model, train_feed)
         val_feed = None
         if val_source is not None:
             val_feed = val_source.feed(data.FeedOptions(
@@ -247,6 +269,8 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
                 max_queue_size=max_queue_size, workers=workers,
                 first_epoch=epoch_range.first, worker_globals=worker_globals,
                 worker_packages=worker_packages))
+            check_targets(model, val_feed, "validation")
+            model_checks.check_feed(model, val_feed)
             history.params["validation_samples"] = val_feed.samples
         history.params["steps"] = _steps(train_feed)
         history.params["samples"] = train_feed.samples
@@ -307,14 +331,35 @@ def _check_worker_packages(packages: Any) -> list[str] | None:
 
 
 def _check_callbacks(callbacks: Any) -> list[Any]:
-    if callbacks is None:
-        return []
-    if not isinstance(callbacks, (list, tuple)):
-        callbacks = [callbacks]
+    """A Keras callback or a list/tuple of them (R callbacks are `RCallback`s,
+    whose hooks must take the arguments kfit passes)."""
     import keras
 
-    for callback in callbacks:
+    from kfit.errors import Described
+    from kfit.r.callback import RCallback
+    from kfit.words import Arg, Either
+
+    hint = Either("e.g. keras.callbacks.EarlyStopping(monitor='loss').",
+                  "use callback_lambda() or a Keras callback, e.g. "
+                  'keras$callbacks$EarlyStopping(monitor = "loss").')
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, keras.callbacks.Callback):
+        callbacks = [callbacks]
+    if not isinstance(callbacks, (list, tuple)):
+        raise KfitTypeError("callbacks", "must be a Keras callback or a list of them.",
+                            callbacks, hint)
+    for index, callback in enumerate(callbacks):
+        where = Arg("callbacks", (index,))
+        if isinstance(callback, type) and issubclass(callback,
+                                                     keras.callbacks.Callback):
+            name = callback.__name__
+            raise KfitTypeError(
+                where, "is a callback class, not a callback.",
+                Described(f"the class {name}"),
+                f"call it to make one, e.g. `{name}()`.")
         if not isinstance(callback, keras.callbacks.Callback):
-            raise KfitTypeError("callbacks", "must be Keras callbacks.",
-                                callback, "e.g. keras.callbacks.EarlyStopping().")
+            raise KfitTypeError(where, "must be a Keras callback.", callback, hint)
+        if isinstance(callback, RCallback):
+            callback.check(where)
     return list(callbacks)

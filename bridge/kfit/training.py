@@ -18,10 +18,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from kfit.arguments import EpochRange
-from kfit.callbacks import HistoryRecorder, StreamGuard
+from kfit.callbacks import (
+    HistoryRecorder,
+    HookPosition,
+    StreamGuard,
+    hook_place,
+    with_markers,
+)
 from kfit.data.base import Feed
 from kfit.data.producer import SourceError
-from kfit.errors import KfitError, KfitTrainingError, KfitWarning, KfitWorkerError
+from kfit.errors import (
+    KfitCallbackError,
+    KfitError,
+    KfitTrainingError,
+    KfitWarning,
+    KfitWorkerError,
+)
 from kfit.history import TrainingHistory
 
 _SWITCH_SECONDS = 0.0005
@@ -41,7 +53,8 @@ class Run:
     history: TrainingHistory
 
 
-def _fit_arguments(run: Run, guard: StreamGuard) -> dict[str, Any]:
+def _fit_arguments(run: Run, guard: StreamGuard,
+                   position: HookPosition) -> dict[str, Any]:
     train, val = run.train, run.validation
     arguments: dict[str, Any] = {
         "x": train.x, "y": train.y, "sample_weight": train.sample_weight,
@@ -49,7 +62,8 @@ def _fit_arguments(run: Run, guard: StreamGuard) -> dict[str, Any]:
         "initial_epoch": run.epochs.keras_initial_epoch,
         "steps_per_epoch": train.steps, "shuffle": train.shuffle,
         "class_weight": train.class_weight, "verbose": run.verbose,
-        "callbacks": [guard, *run.callbacks, HistoryRecorder(run.history)],
+        "callbacks": [guard, *with_markers(run.callbacks, position),
+                      HistoryRecorder(run.history)],
         "validation_freq": run.validation_freq,
     }
     if val is not None:
@@ -65,8 +79,8 @@ def train(run: Run) -> TrainingHistory:
     """Run `model.fit` here, on the calling thread.
 
     Raises:
-        KfitTrainingError: a generator, worker or callback failed; `.history`
-            holds the finished epochs.
+        KfitTrainingError: a generator, worker or callback failed (a callback:
+            `KfitCallbackError`); `.history` holds the finished epochs.
         KeyboardInterrupt: with `.history` attached, after every producer
             and worker stopped.
     """
@@ -76,7 +90,8 @@ def train(run: Run) -> TrainingHistory:
     guard = StreamGuard(run.train.stream,
                         run.validation.stream if run.validation else None,
                         run.epochs.last, producers)
-    arguments = _fit_arguments(run, guard)
+    position = HookPosition()
+    arguments = _fit_arguments(run, guard, position)
     switch = sys.getswitchinterval()
     if streams:
         # The reader and tf.data threads hand batches to the training thread
@@ -90,7 +105,8 @@ def train(run: Run) -> TrainingHistory:
             warnings.filterwarnings("ignore", message="Your input ran out of data")
             run.model.fit(**arguments)
     except BaseException as error:
-        replacement = _training_error(error, streams, run.history)
+        replacement = _training_error(error, streams, run.history,
+                                      _failed_callback(error, position, run))
         if replacement is error:
             raise
         raise replacement  # noqa: B904 -- its __cause__ is the user's error
@@ -114,12 +130,34 @@ def _attach_history(error: BaseException, history: TrainingHistory) -> None:
         error.history = history  # type: ignore[attr-defined]
 
 
+def _failed_callback(error: BaseException, position: HookPosition,
+                     run: Run) -> KfitCallbackError | None:
+    """A Python exception raised by one of the user's Keras callbacks, as a
+    `KfitCallbackError` naming the callback, the hook and where (else None)."""
+    if position.index is None or isinstance(error, (KfitError, SourceError)) or \
+            not isinstance(error, Exception):
+        return None
+    name = type(run.callbacks[position.index]).__name__
+    place = hook_place(position.hook, position.epoch, position.batch)
+    step = position.batch if position.hook.startswith("on_train_batch") else None
+    wrapped = KfitCallbackError(
+        f"Callback `{name}.{position.hook}()` failed{place}: "
+        f"{type(error).__name__}: {error}",
+        callback=name, hook=position.hook, history=run.history,
+        epoch=position.epoch, step=step)
+    wrapped.__cause__ = error
+    return wrapped
+
+
 def _training_error(error: BaseException, streams: list[Any],
-                    history: TrainingHistory) -> BaseException:
+                    history: TrainingHistory,
+                    callback_error: KfitCallbackError | None = None) -> BaseException:
     """The error to raise: the user's fault where it happened, with history."""
     if isinstance(error, KeyboardInterrupt):
         _attach_history(error, history)
         return error
+    if callback_error is not None and not any(s.failure for s in streams):
+        return callback_error
     failure = next((s.failure for s in streams if s.failure is not None), None)
     if failure is not None and not isinstance(error, SourceError):
         error = failure.error
@@ -127,10 +165,10 @@ def _training_error(error: BaseException, streams: list[Any],
         original = error.original
         if isinstance(original, KfitWorkerError):
             wrapped: KfitTrainingError = KfitWorkerError(
-                str(error), history=history, epoch=error.epoch, step=error.step,
+                error.text, history=history, epoch=error.epoch, step=error.step,
                 worker=original.worker, exit=original.exit)
         else:
-            wrapped = KfitTrainingError(str(error), history=history,
+            wrapped = KfitTrainingError(error.text, history=history,
                                         epoch=error.epoch, step=error.step)
         wrapped.__cause__ = original or error
         return wrapped
@@ -140,5 +178,9 @@ def _training_error(error: BaseException, streams: list[Any],
         return wrapped
     if isinstance(error, KfitTrainingError) and error.history is None:
         error.history = history
+    if isinstance(error, KfitCallbackError) and error.__cause__ is None and \
+            isinstance(error.__context__, Exception):
+        # Keras re-raises errors from fit() `from None`: the R error is back.
+        error.__cause__ = error.__context__
     _attach_history(error, history)
     return error

@@ -183,6 +183,8 @@ class PythonWords(Words):
 
         if isinstance(value, (RVector, RList, ROther)):  # R values, from rpy2
             return R.value(value)
+        if _is_array(value) and np.ndim(value) == 0:  # a NumPy scalar
+            value = np.asarray(value).item()
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         if _is_array(value) or _holds_arrays(value):
@@ -303,6 +305,12 @@ class RWords(Words):
             return self.kind(vector)
         from kfit.r.arguments import r_value
 
+        names = vector.names
+        if names and any(names):  # shown as given: a name may come twice
+            values = r_value(_unnamed(vector))
+            values = values if isinstance(values, list) else [values]
+            return "c(" + ", ".join(f"{self._name(n)} = {self.scalar(v)}"
+                                    for n, v in zip(names, values, strict=False)) + ")"
         return self.value(r_value(vector))
 
     # -- descriptions --------------------------------------------------------
@@ -365,6 +373,13 @@ class RWords(Words):
 
     def shape(self, dims: Sequence[int | None]) -> str:
         return "(" + ", ".join("NA" if d is None else str(d) for d in dims) + ")"
+
+
+def _unnamed(vector: Any) -> Any:
+    """`vector` without its names, so that `r_value()` gives its values."""
+    from dataclasses import replace
+
+    return replace(vector, names=None)
 
 
 def _r_string(text: str) -> str:

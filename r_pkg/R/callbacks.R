@@ -8,6 +8,14 @@
 #' current metrics. A named list returned by a hook is merged into the logs,
 #' so `on_epoch_end` can add values to the history.
 #'
+#' Hooks get their arguments by position, as with keras3: a hook that cannot
+#' take them (e.g. `on_epoch_end = function()`) is an error of class
+#' `kfit_type_error` here, before any training; a hook may take `...`, and
+#' extra arguments with defaults. An R error in a hook stops training with an
+#' error of class `kfit_callback_error` (also a `kfit_training_error`) naming
+#' the hook and where ("at epoch 2, batch 5"), with fields `epoch`, `step` and
+#' `history` (the finished epochs, also kept for [last_history()]).
+#'
 #' The callback works in kfit's [fit()] and in keras3's own `fit()` (it
 #' becomes a real Keras callback when passed to Python). Keras callbacks
 #' (keras3's `callback_*()` functions, `Callback()` subclasses, or
@@ -49,6 +57,7 @@ callback_lambda <- function(on_epoch_begin = NULL, on_epoch_end = NULL,
     ), class = "kfit_value_error")
   }
   aliases <- c(on_batch_begin = "on_train_batch_begin", on_batch_end = "on_train_batch_end")
+  given <- stats::setNames(names(hooks), names(hooks)) # the names the user wrote
   for (name in names(more)) {
     target <- if (name %in% names(aliases)) aliases[[name]] else name
     if (!target %in% callback_hooks) {
@@ -64,17 +73,100 @@ callback_lambda <- function(on_epoch_begin = NULL, on_epoch_end = NULL,
       ), class = "kfit_value_error", argument = name)
     }
     hooks[target] <- list(more[[name]])
+    given[[target]] <- name
   }
-  for (name in names(hooks)) {
-    hook <- hooks[[name]]
+  for (target in names(hooks)) {
+    hook <- hooks[[target]]
+    name <- given[[target]]
     if (!is.null(hook) && !is.function(hook)) {
       kfit_abort(c(
         "{.arg {name}} must be a function or {.code NULL}.",
         x = "Received {received(hook)}."
       ), class = "kfit_type_error", argument = name)
     }
+    if (!is.null(hook)) check_hook_arguments(hook, name)
   }
   structure(hooks[!vapply(hooks, is.null, logical(1))], class = "kfit_callback")
+}
+
+# The arguments kfit passes to each hook (keras3's callback_lambda() passes
+# the same, positionally): epoch hooks get (epoch, logs), batch hooks (batch,
+# logs), the others (logs).
+hook_arguments <- function(hook) {
+  if (hook %in% c("on_epoch_begin", "on_epoch_end")) {
+    c("epoch", "logs")
+  } else if (grepl("_batch_", hook)) {
+    c("batch", "logs")
+  } else {
+    "logs"
+  }
+}
+
+# A hook must be callable with the arguments kfit passes: a function with
+# `...`, or one whose formals take that many positional arguments (extra
+# formals need defaults). Checked here, before any training.
+check_hook_arguments <- function(f, hook, call = rlang::caller_env()) {
+  formals <- formals(args(f)) %||% list()
+  if ("..." %in% names(formals)) {
+    return(invisible(TRUE))
+  }
+  wanted <- hook_arguments(hook)
+  required <- sum(vapply(formals, function(a) identical(a, quote(expr = )), logical(1)))
+  if (length(formals) >= length(wanted) && required <= length(wanted)) {
+    return(invisible(TRUE))
+  }
+  n <- length(wanted)
+  main <- sprintf("Argument `%s` must be a function of %d argument%s: kfit calls `%s(%s)`.",
+                  hook, n, if (n > 1L) "s" else "", hook, paste(wanted, collapse = ", "))
+  hint <- sprintf("Write it as `function(%s)`, or add `...` to ignore arguments%s.",
+                  paste(wanted, collapse = ", "),
+                  if (length(formals) > n) "; extra arguments need defaults" else "")
+  kfit_abort(c("{main}", x = "Received: {r_words(f)}", i = "{hint}"),
+             class = "kfit_type_error", argument = hook, where = hook, call = call)
+}
+
+# `callbacks` of fit(): NULL, one callback, or a list of callback_lambda()
+# objects and Keras callbacks (Python objects, checked by the core). Returns
+# the list; anything else is a kfit_type_error naming the element (1-based).
+check_callbacks <- function(callbacks, call = rlang::caller_env()) {
+  if (is.null(callbacks)) {
+    return(list())
+  }
+  hint <- paste0("Use `callback_lambda(on_epoch_end = function(epoch, logs) ...)` ",
+                 "or a Keras callback, e.g. `keras$callbacks$EarlyStopping()`.")
+  if (inherits(callbacks, "kfit_callback") || is_python(callbacks)) {
+    return(list(callbacks))
+  }
+  if (!is.list(callbacks) || is.object(callbacks)) {
+    what <- if (is.function(callbacks)) {
+      paste0("Argument `callbacks` must be a list of callbacks, not a function.")
+    } else {
+      paste0("Argument `callbacks` must be a `callback_lambda()` object, a Keras ",
+             "callback, or a list of them.")
+    }
+    if (is.function(callbacks)) {
+      hint <- paste0("Make a callback from it with `callback_lambda()`, e.g. ",
+                     "`callbacks = list(callback_lambda(on_epoch_end = f))`.")
+    }
+    kfit_abort(c("{what}", x = "Received: {r_words(callbacks)}", i = "{hint}"),
+               class = "kfit_type_error", argument = "callbacks",
+               where = "callbacks", call = call)
+  }
+  for (i in seq_along(callbacks)) {
+    item <- callbacks[[i]]
+    if (inherits(item, "kfit_callback") || is_python(item)) next
+    where <- sprintf("callbacks[[%d]]", i)
+    main <- sprintf("Argument `%s` must be a `callback_lambda()` object or a Keras callback.",
+                    where)
+    if (is.function(item)) {
+      hint <- paste0("Make a callback from the function with `callback_lambda()`, ",
+                     "e.g. `callback_lambda(on_epoch_end = f)`.")
+    }
+    kfit_abort(c("{main}", x = "Received: {r_words(item)}", i = "{hint}"),
+               class = "kfit_type_error", argument = "callbacks", where = where,
+               call = call)
+  }
+  unname(callbacks)
 }
 
 callback_hooks <- c(

@@ -52,6 +52,20 @@ generics::fit
 #' `fit()` returns the history of the epochs that finished, with a warning of
 #' class `kfit_interrupted`. The same history is kept for [last_history()].
 #'
+#' @section Errors:
+#' Every mistake in the arguments is an error of class `kfit_error` and a
+#' more specific class (`kfit_value_error`, `kfit_type_error`), signalled
+#' before any weight changes. Its message names the argument (or the element
+#' of it, such as `validation_data[[2]]`), shows what was received and gives a
+#' hint; the condition's `argument` field holds the argument's name. Data are
+#' checked before training: `NA`, `NaN` and `Inf` values, zero rows, columns
+#' that are not numbers (a Date or factor column of a data frame), inputs
+#' whose shape the model does not take, labels the model cannot output, and
+#' `class_weight` keys for classes it does not have. Each generator batch is
+#' checked as it arrives. A failure during training (a generator, a callback,
+#' a worker) is a `kfit_training_error` with the `epoch`, `step` and the
+#' `history` of the finished epochs.
+#'
 #' @param object A compiled Keras model (built with keras3, or with
 #'   `reticulate::import("keras")`).
 #' @param x Inputs: a matrix, array, numeric/integer/logical vector, data
@@ -75,7 +89,8 @@ generics::fit
 #'   5)`, a named numeric vector, names that are the levels of a factor `y`,
 #'   or an unnamed vector of weights for classes 0, 1, ... Works with
 #'   generators too.
-#' @param sample_weight Per-sample (vector) or per-timestep (matrix) weights.
+#' @param sample_weight Per-sample (vector) or per-timestep (matrix) weights:
+#'   finite and 0 or more (a negative weight or `NA` is an error).
 #' @param initial_epoch The 1-based epoch to start at (to resume training).
 #' @param steps_per_epoch Batches per epoch (default: all the data, or until
 #'   a generator returns `NULL`).
@@ -291,24 +306,11 @@ r_context <- function() {
 run_core <- function(model, args, legacy, workers, call = rlang::caller_env()) {
   force(workers) # worker_globals are looked up now: mistakes fail before training
   core <- kfit_core(call = call)
-  callbacks <- args$callbacks
+  callbacks <- check_callbacks(args$callbacks, call = call) # see callbacks.R
   args$callbacks <- NULL
-  if (!is.null(callbacks) && (inherits(callbacks, "kfit_callback") || is_python(callbacks))) {
-    callbacks <- list(callbacks)
-  }
-  if (length(callbacks)) {
-    is_r <- vapply(callbacks, inherits, logical(1), what = "kfit_callback")
-    bad <- !is_r & !vapply(callbacks, is_python, logical(1))
-    if (any(bad)) {
-      kfit_abort(c(
-        "{.arg callbacks} must be {.fn callback_lambda} objects or Keras callbacks.",
-        x = "Element {which(bad)[1]} is {received(callbacks[[which(bad)[1]]])}."
-      ), class = "kfit_type_error", call = call)
-    }
-    callbacks <- lapply(unname(callbacks), function(cb) {
-      if (inherits(cb, "kfit_callback")) callback_spec(cb) else cb
-    })
-  }
+  callbacks <- lapply(callbacks, function(cb) {
+    if (inherits(cb, "kfit_callback")) callback_spec(cb) else cb
+  })
   functions <- list()
   for (name in intersect(names(args), data_arguments)) {
     if (is.function(args[[name]])) {
@@ -386,7 +388,9 @@ abort_from_core <- function(record, history, call) {
     bullets <- c(bullets, i = "Python error {.cls {record$error_class}}; the traceback is in {.code rlang::last_error()$python_traceback}.")
   }
   classes <- condition_class(record$error_class)
-  if (identical(classes, "kfit_worker_error")) classes <- c(classes, "kfit_training_error")
+  if (classes %in% c("kfit_worker_error", "kfit_callback_error")) {
+    classes <- c(classes, "kfit_training_error")
+  }
   kfit_abort(
     bullets,
     class = c(classes, if (!isTRUE(record$kfit)) "kfit_python_error"),

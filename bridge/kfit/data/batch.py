@@ -3,6 +3,11 @@
 A batch is a tuple or list of 1, 2 or 3 items: `(inputs,)`,
 `(inputs, targets)` or `(inputs, targets, sample_weights)`. Inputs may be an
 array, a list of arrays (several inputs) or a dict of arrays (named inputs).
+
+Every batch is checked here, so the checks stay cheap (one vectorised pass
+per float array): numeric arrays, one length for all of them, at least one
+row, and no NA/NaN/Inf. Messages are `kfit.words.Say`s, so a batch from an R
+generator is described in R's words when the error is shown in R.
 """
 
 from __future__ import annotations
@@ -14,30 +19,66 @@ import numpy as np
 
 from kfit.class_weight import ClassWeight, class_sample_weights
 from kfit.errors import KfitDataError
+from kfit.words import Arg, At, Either, Kind, Say, Shape, Value
 
 Batch = tuple[Any, ...]
 
+PARTS = ("inputs", "targets", "sample weights")
 
-def describe(value: Any) -> str:
-    """A short description of what a generator returned."""
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} ({value.dtype})"
+BATCH_FORM = Either(
+    "a tuple of 1, 2 or 3 items: (inputs,), (inputs, targets) or (inputs, "
+    "targets, sample_weights)",
+    "list(inputs, targets) or list(inputs, targets, sample_weights)")
+
+
+class BatchError(KfitDataError):
+    """A malformed batch: what is wrong (said after the source's name, e.g.
+    "returned ...") and how to fix it.
+
+    Attributes:
+        problem: the problem (`Say` or text), without the source's name.
+        hint: a sentence on how to fix it, or None.
+    """
+
+    def __init__(self, problem: Any, hint: Any = None) -> None:
+        self.problem = problem
+        self.hint = hint
+        super().__init__(problem if hint is None else Say("{p}. {h}", p=problem,
+                                                          h=hint))
+
+
+def what(value: Any) -> Any:
+    """What a generator returned, in words: a token or a `Say`."""
     if isinstance(value, (list, tuple)):
-        inner = ", ".join(describe(v) for v in value[:4])
-        more = ", ..." if len(value) > 4 else ""
-        return f"a {type(value).__name__} of {len(value)} items ({inner}{more})"
-    if isinstance(value, Mapping):
-        return f"a dict with keys {list(value)}"
-    return f"a {type(value).__name__} ({value!r:.60})"
+        if not value:
+            return Either(f"an empty {type(value).__name__}", "an empty list")
+        inner = Say(", ".join(f"{{i{k}}}" for k in range(min(len(value), 4)))
+                    + (", ..." if len(value) > 4 else ""),
+                    **{f"i{k}": _item(v) for k, v in enumerate(value[:4])})
+        return Say("{t} of {n} item{s} ({inner})", t=_sequence_word(value),
+                   n=len(value), s="" if len(value) == 1 else "s", inner=inner)
+    return _item(value)
 
 
-def _to_array(leaf: Any, float_dtype: Any) -> np.ndarray:
+def _sequence_word(value: Any) -> Either:
+    return Either(f"a {type(value).__name__}", "a list")
+
+
+def _item(value: Any) -> Any:
+    if value is None:
+        return Either("None", "NULL")
+    return Kind(value)
+
+
+def _to_array(leaf: Any, float_dtype: Any, part: str) -> np.ndarray:
     array = np.asarray(leaf)
     kind = array.dtype.kind
     if (kind == "f" and array.dtype != float_dtype) or kind == "b":
         array = array.astype(float_dtype)
-    elif array.dtype.kind not in "fiu":
-        raise KfitDataError(f"holds {describe(array)}; arrays must be numeric")
+    elif kind not in "fiu":
+        raise BatchError(Say("returned {part} holding {got}; arrays must be numeric",
+                             part=part, got=Kind(array)),
+                         "Convert them to numbers in the generator")
     return array
 
 
@@ -54,6 +95,18 @@ def leaves(structure: Any) -> list[Any]:
     out: list[Any] = []
     map_leaves(structure, out.append)
     return out
+
+
+def leaves_with_paths(structure: Any, path: tuple[int | str, ...] = ()
+                      ) -> list[tuple[tuple[int | str, ...], Any]]:
+    """(path, array) for every array of a structure; paths are 0-based / keys."""
+    if isinstance(structure, Mapping):
+        return [item for k, v in structure.items()
+                for item in leaves_with_paths(v, (*path, k))]
+    if isinstance(structure, (list, tuple)) and not is_number_list(structure):
+        return [item for i, v in enumerate(structure)
+                for item in leaves_with_paths(v, (*path, i))]
+    return [(path, structure)]
 
 
 def is_number_list(value: Any) -> bool:
@@ -73,36 +126,81 @@ def _lists_to_tuples(structure: Any) -> Any:
     return structure
 
 
+def _part(index: int, path: tuple[int | str, ...]) -> Any:
+    """The part of a batch: "the inputs", or an element of them."""
+    if not path:
+        return f"the {PARTS[index]}"
+    return Arg(PARTS[index].replace(" ", "_"), path)
+
+
+def _shapes(items: list[Any]) -> Say:
+    """"inputs (16, 4), targets (15)": the shape of every array, by part."""
+    fields: dict[str, Any] = {}
+    pieces = []
+    for index, item in enumerate(items):
+        for path, leaf in leaves_with_paths(item):
+            key = f"s{len(fields)}"
+            fields[key] = Shape(tuple(int(d) for d in leaf.shape))
+            fields[f"n{key}"] = _part(index, path)
+            pieces.append(f"{{n{key}}} {{{key}}}")
+    return Say(", ".join(pieces), **fields)
+
+
+def check_finite(items: list[Any]) -> None:
+    """Raise at the first NA/NaN/Inf of the float arrays of a batch.
+
+    One `np.isfinite(...).all()` per float array; the position is looked up
+    only when there is one.
+    """
+    for index, item in enumerate(items):
+        for path, leaf in leaves_with_paths(item):
+            if leaf.dtype.kind != "f" or np.isfinite(leaf).all():
+                continue
+            position = tuple(int(i) for i in np.argwhere(~np.isfinite(leaf))[0])
+            value = float(leaf[position])
+            raise BatchError(
+                Say("returned {value} in {part} at {at}", value=Value(value),
+                    part=_part(index, path), at=At(position)),
+                Say("Keras cannot train on {bad}: remove or impute them where the "
+                    "batch is made", bad=Either("NaN or Inf", "NA, NaN or Inf")))
+
+
 def normalize_batch(raw: Any, *, class_weight: ClassWeight | None = None,
                     float_dtype: Any = np.float32) -> Batch:
     """Check a raw batch and return `(x, y, sample_weight)` (or shorter).
 
     Raises:
-        KfitDataError: the message says what the batch was and what is wrong;
-            the caller adds where (epoch and step) it came from.
+        BatchError: the message says what the batch was and what is wrong;
+            the caller adds which source and where (epoch and step).
     """
     if not isinstance(raw, (tuple, list)) or not 1 <= len(raw) <= 3:
-        raise KfitDataError(
-            f"returned {describe(raw)}; a batch must be a list/tuple of 1, 2 or 3 "
-            "items: (inputs), (inputs, targets) or (inputs, targets, "
-            "sample_weights)")
+        raise BatchError(Say("returned {got}; a batch must be {form}", got=what(raw),
+                             form=BATCH_FORM))
     items = [None if item is None else _lists_to_tuples(map_leaves(
-        item, lambda leaf: _to_array(leaf, float_dtype))) for item in raw]
+        item, lambda leaf, part=PARTS[i]: _to_array(leaf, float_dtype, part)))
+        for i, item in enumerate(raw)]
     while items and items[-1] is None:
         items.pop()
     if not items or items[0] is None:
-        raise KfitDataError(f"returned {describe(raw)}: the inputs are missing")
+        raise BatchError(Say("returned {got}: the inputs are missing", got=what(raw)),
+                         Say("A batch is {form}", form=BATCH_FORM))
     if any(item is None for item in items):
-        raise KfitDataError(f"returned {describe(raw)}: the targets are missing "
-                            "but sample weights are given")
+        raise BatchError(Say("returned {got}: the targets are missing but sample "
+                             "weights are given", got=what(raw)))
     sizes = {a.shape[0] if a.ndim else None for item in items for a in leaves(item)}
     if None in sizes or len(sizes) != 1:
-        shapes = [tuple(a.shape) for item in items for a in leaves(item)]
-        raise KfitDataError(f"returned arrays of different lengths {shapes}; "
-                            "inputs, targets and weights need one row per sample")
+        raise BatchError(Say("returned arrays of different lengths ({shapes})",
+                             shapes=_shapes(items)),
+                         "Inputs, targets and weights need one row per sample")
+    if sizes == {0}:
+        raise BatchError(Say("returned a batch of 0 rows ({shapes})",
+                             shapes=_shapes(items)),
+                         "Every batch needs at least one row; end the data instead "
+                         "of returning an empty batch")
+    check_finite(items)
     if class_weight is not None:
         if len(items) < 2:
-            raise KfitDataError("returned no targets, but `class_weight` needs them")
+            raise BatchError("returned no targets, but `class_weight` needs them")
         weights = items[2] if len(items) == 3 else None
         items = [items[0], items[1], class_sample_weights(items[1], class_weight,
                                                           weights)]
@@ -126,9 +224,19 @@ def check_like(batch: Batch, reference: Batch) -> None:
     def spec(structure: Any) -> Any:
         return map_leaves(structure, lambda a: (a.shape[1:], a.dtype.str))
 
-    got, want = spec(batch), spec(reference)
-    if got != want:
-        raise KfitDataError(
-            f"returned {describe(batch)}, unlike the first batch "
-            f"({describe(reference)}); every batch needs the same structure, "
-            "dtypes and shapes apart from the number of rows")
+    if spec(batch) == spec(reference):
+        return
+    if len(batch) < 2 <= len(reference):
+        raise BatchError(Say("returned {got}: the targets are missing, unlike in "
+                             "the first batch", got=what(batch)),
+                         "Every batch needs the same parts")
+    raise BatchError(
+        Say("returned {got}, unlike the first batch ({first})", got=what(batch),
+            first=what(reference)),
+        "Every batch needs the same structure, dtypes and shapes apart from the "
+        "number of rows")
+
+
+def model_needs_targets(model: Any) -> bool:
+    """True when `model` was compiled with a loss (Keras then needs targets)."""
+    return getattr(model, "loss", None) is not None

@@ -22,14 +22,21 @@ from kfit.class_weight import ClassWeight
 from kfit.data.batch import Batch, check_like, normalize_batch
 from kfit.data.stream import END, BatchStream, Failure, Position
 from kfit.errors import KfitDataError, RError
+from kfit.words import Say
 
 
 class SourceError(KfitDataError):
-    """A generator failed or returned a bad batch, at a known epoch/step."""
+    """A generator failed or returned a bad batch, at a known epoch/step.
 
-    def __init__(self, message: str, epoch: int | None, step: int | None,
-                 original: BaseException | None = None) -> None:
+    `message` may be a `kfit.words.Say`: each language renders it.
+    `argument` names the argument the source came from ("x", ...).
+    """
+
+    def __init__(self, message: Any, epoch: int | None, step: int | None,
+                 original: BaseException | None = None, *,
+                 argument: str | None = None) -> None:
         super().__init__(message)
+        self.argument = argument
         self.epoch = epoch
         self.step = step
         # Kept apart from __cause__: Keras re-raises errors "from None".
@@ -48,14 +55,17 @@ class StreamProducer:
         on_main_thread: produce between steps (R) instead of on a thread.
         normalize: raw batch -> checked batch (default `normalize_batch`).
         on_stop: unblocks a `pull` that waits (e.g. on a worker's socket).
+        argument: the argument the source came from, for errors.
     """
 
     def __init__(self, pull: Callable[[], Any], stream: BatchStream, *, label: str,
                  position: Position, class_weight: ClassWeight | None = None,
                  on_main_thread: bool = False,
                  normalize: Callable[..., Batch] | None = None,
-                 on_stop: Callable[[], None] | None = None) -> None:
+                 on_stop: Callable[[], None] | None = None,
+                 argument: str | None = None) -> None:
         self.pull = pull
+        self.argument = argument
         self.stream = stream
         self.label = label
         self.position = position
@@ -65,6 +75,8 @@ class StreamProducer:
         self._on_stop = on_stop
         self.finished = False
         self.first: Batch | None = None
+        self.first_at: tuple[int, int] | None = None  # (epoch, step) of `first`
+        self._check_each: Callable[[Batch], None] | None = None
         self._ends_in_a_row = 0
         self._thread: threading.Thread | None = None
 
@@ -79,10 +91,29 @@ class StreamProducer:
         if isinstance(item, Failure):
             raise item.error
         if item is END:
-            raise SourceError(f"{self.label} yielded no batch: it must yield at "
-                              "least one.", self.position.epoch, 1)
+            raise SourceError(Say("{label} yielded no batch: it must yield at "
+                                  "least one.", label=self.label),
+                              self.position.epoch, 1, argument=self.argument)
         self._put(item)
         return item
+
+    def add_check(self, first: Callable[[Batch], None],
+                  each: Callable[[Batch], None] | None = None) -> None:
+        """Check the first batch (already peeked) with `first` now, and every
+        later batch with `each` as it is made (e.g. against the model).
+
+        Raises:
+            SourceError: `first` raised a `KfitDataError`, at the first batch.
+        """
+        if self.first is not None:
+            try:
+                first(self.first)
+            except KfitDataError as error:
+                epoch, step = self.first_at or (self.position.epoch, 1)
+                raise SourceError(_bad_batch(self.label, error,
+                                             f"epoch {epoch}, step {step}"),
+                                  epoch, step, argument=self.argument) from None
+        self._check_each = each
 
     # -- during training -----------------------------------------------------
     def start(self) -> None:
@@ -125,12 +156,14 @@ class StreamProducer:
             raw = self.pull()
         except KfitDataError as error:  # the source returned something unusable
             self.finished = True
-            return Failure(SourceError(f"{self.label} {error} (at {where}).",
-                                       pos.epoch, pos.step), pos.epoch, pos.step)
+            return Failure(SourceError(_bad_batch(self.label, error, where),
+                                       pos.epoch, pos.step, argument=self.argument),
+                           pos.epoch, pos.step)
         except Exception as error:  # the user's generator failed
             self.finished = True
             message = f"{self.label} failed at {where}: {_message(error)}"
-            failure = SourceError(message, pos.epoch, pos.step, original=error)
+            failure = SourceError(message, pos.epoch, pos.step, original=error,
+                                  argument=self.argument)
             failure.__cause__ = error
             return Failure(failure, pos.epoch, pos.step)
         if raw is END:
@@ -144,14 +177,30 @@ class StreamProducer:
             batch = self._normalize(raw, class_weight=self.class_weight)
             if self.first is None:
                 self.first = batch
+                self.first_at = (pos.epoch, pos.step)
             else:
                 check_like(batch, self.first)
+                if self._check_each is not None:
+                    self._check_each(batch)
         except KfitDataError as error:
             self.finished = True
-            return Failure(SourceError(f"{self.label} {error} (at {where}).",
-                                       pos.epoch, pos.step), pos.epoch, pos.step)
+            return Failure(SourceError(_bad_batch(self.label, error, where),
+                                       pos.epoch, pos.step, argument=self.argument),
+                           pos.epoch, pos.step)
         pos.advance()
         return batch
+
+
+def _bad_batch(label: str, error: KfitDataError, where: str) -> Say:
+    """"<source> <problem> (at <where>). <Hint>.", in each language's words."""
+    problem = getattr(error, "problem", error.text)
+    hint = getattr(error, "hint", None)
+    if hint is None:
+        return Say("{label} {problem} (at {where}).", label=label, problem=problem,
+                   where=where)
+    end = "" if str(hint).rstrip().endswith(".") else "."
+    return Say("{label} {problem} (at {where}). {hint}{end}", label=label,
+               problem=problem, where=where, hint=hint, end=end)
 
 
 def _message(error: BaseException) -> str:

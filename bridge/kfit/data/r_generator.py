@@ -14,16 +14,18 @@ in workers overlaps training because it runs in another process.
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Callable
 from typing import Any
 
 from kfit.data.base import Feed, FeedOptions
+from kfit.data.batch import BATCH_FORM, PARTS, BatchError
 from kfit.data.stream import END, BatchStream
 from kfit.data.streamed import stream_feed
-from kfit.errors import KfitDataError, KfitValueError, KfitWarning
-from kfit.r.codec import RList, describe
+from kfit.errors import KfitArgumentError, KfitValueError
+from kfit.r.codec import RList
 from kfit.r.convert import r_to_numpy
 from kfit.r.function import RFunction
+from kfit.words import Arg, Kind, R, Say, Value
 
 
 def is_r_function(value: Any) -> bool:
@@ -49,7 +51,7 @@ class RGeneratorSource:
     def __init__(self, function: Any, argument: str = "x") -> None:
         self.function = as_r_function(function, argument)
         self.argument = argument
-        self._warned_na = False
+        self._batches = 0  # batches converted so far
         self._pools: list[Any] = []
 
     @property
@@ -63,22 +65,40 @@ class RGeneratorSource:
         self.function.release()
 
     def convert(self, value: Any) -> Any:
-        """A decoded R batch -> (inputs, targets[, sample_weights]) or END."""
+        """A decoded R batch -> (inputs, targets[, sample_weights]) or END.
+
+        Raises:
+            BatchError: not a list of 1 to 3 items, or parts that are not
+                numbers (described in R's words).
+        """
         if value is None:
             return END
         if not isinstance(value, RList) or "data.frame" in value.classes:
-            raise KfitDataError(
-                f"returned {describe(value)}, not a list: it must return "
-                "list(inputs, targets) or list(inputs, targets, sample_weights), "
-                "or NULL when the data has ended")
-        parts = [r_to_numpy(item, argument=self.argument) for item in value.items]
-        if len(parts) >= 2 and parts[1].na_count and not self._warned_na:
-            self._warned_na = True
-            warnings.warn(KfitWarning(
-                f"The R generator `{self.argument}` returned targets with "
-                f"{parts[1].na_count} NA value(s); they are NaN for Keras."),
-                stacklevel=2)
-        return tuple(p.value for p in parts)
+            raise BatchError(
+                Say("returned {got}, not a list", got=R.kind(value)),
+                f"Return {BATCH_FORM.r}, or NULL when the data has ended")
+        if not 1 <= len(value.items) <= 3:
+            raise BatchError(
+                Say("returned {got}; a batch must be {form}", got=R.kind(value),
+                    form=BATCH_FORM.r))
+        parts = [self._part(item, name) for item, name in
+                 zip(value.items, PARTS, strict=False)]
+        self._batches += 1
+        return tuple(parts)
+
+    def _part(self, item: Any, name: str) -> Any:
+        """One part of an R batch as numpy; what is no numbers is a BatchError."""
+        try:
+            return r_to_numpy(item, argument=Arg(name.replace(" ", "_"))).value
+        except KfitArgumentError as error:
+            got = error.received
+            if not isinstance(got, (Kind, Value)):
+                got = Value(got)
+            part: Any = name if not error.where.path else error.where
+            raise BatchError(
+                Say("returned {part} holding {got}; arrays must be numeric",
+                    part=part, got=got),
+                Say("To fix it, {hint}", hint=error.hint)) from error
 
     def _check(self, options: FeedOptions) -> int | None:
         """The steps of an index dataset (None for a generator); bad use raises."""
@@ -111,9 +131,23 @@ class RGeneratorSource:
         steps = self._check(options)
         label = f"The R generator `{options.argument}`"
         if options.workers == 0:
-            return stream_feed(self._in_session_pull(steps), options, label=label,
-                               on_main_thread=True)
+            return stream_feed(self._checked(self._in_session_pull(steps)), options,
+                               label=label, on_main_thread=True)
         return self._worker_feed(options, steps, label)
+
+    def _checked(self, pull: Callable[[], Any]) -> Callable[[], Any]:
+        """`pull`, where NULL before any batch is an error (not "no data")."""
+        def checked() -> Any:
+            raw = pull()
+            if raw is END and not self._batches:
+                raise BatchError(
+                    "returned NULL at its first call: NULL ends the data, so "
+                    "there is no batch to train on",
+                    f"Return {BATCH_FORM.r} for each batch, and NULL only after "
+                    "the last one")
+            return raw
+
+        return checked
 
     def _in_session_pull(self, steps: int | None) -> Any:
         index = [0]
@@ -139,6 +173,7 @@ class RGeneratorSource:
         reader = WorkerReader(pool, steps=steps, max_in_flight=options.max_queue_size,
                               taken=lambda: holder["stream"].taken,
                               convert=self.convert)
-        return stream_feed(reader.pull, options, label=label, on_main_thread=False,
+        return stream_feed(self._checked(reader.pull), options, label=label,
+                           on_main_thread=False,
                            bind=lambda stream: holder.__setitem__("stream", stream),
                            on_stop=pool.interrupt)

@@ -105,15 +105,15 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
     history = None
     caught: list[warnings.WarningMessage] = []
     try:
-        try:
+        try:  # mistakes found while reading R's arguments are records too
             arguments = _arguments(encoded)
-        except KfitError as error:
+            for name, spec in (functions or {}).items():
+                arguments[name] = _r_function(spec)
+                made.append(arguments[name])
+            arguments["callbacks"], r_callbacks = _callbacks(callbacks)
+            made += r_callbacks
+        except Exception as error:
             return {**record, **_error_record(error), "warnings": [], "history": None}
-        for name, spec in (functions or {}).items():
-            arguments[name] = _r_function(spec)
-            made.append(arguments[name])
-        arguments["callbacks"], r_callbacks = _callbacks(callbacks)
-        made += r_callbacks
         with warnings.catch_warnings(record=True) as caught, \
                 environment.r_context(context or {}), _r_console(context or {}):
             warnings.simplefilter("always")

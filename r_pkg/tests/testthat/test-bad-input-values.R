@@ -1,0 +1,1 @@
+run_bad_cases(load_bad_cases("values"))
