@@ -70,12 +70,19 @@ def _item(value: Any) -> Any:
     return Kind(value)
 
 
-def _to_array(leaf: Any, float_dtype: Any, part: str) -> np.ndarray:
+def _to_array(leaf: Any, float_dtype: Any, part: str,
+              not_finite: list[bool]) -> np.ndarray:
+    """A leaf as a numeric array; notes in `not_finite` when it holds NaN/Inf."""
     array = np.asarray(leaf)
     kind = array.dtype.kind
-    if (kind == "f" and array.dtype != float_dtype) or kind == "b":
+    if kind == "f":
+        if array.dtype != float_dtype:
+            array = array.astype(float_dtype)
+        if not np.isfinite(array).all():
+            not_finite.append(True)
+    elif kind == "b":
         array = array.astype(float_dtype)
-    elif kind not in "fiu":
+    elif kind not in "iu":
         raise BatchError(Say("returned {part} holding {got}; arrays must be numeric",
                              part=part, got=Kind(array)),
                          "Convert them to numbers in the generator")
@@ -149,8 +156,9 @@ def _shapes(items: list[Any]) -> Say:
 def check_finite(items: list[Any]) -> None:
     """Raise at the first NA/NaN/Inf of the float arrays of a batch.
 
-    One `np.isfinite(...).all()` per float array; the position is looked up
-    only when there is one.
+    `normalize_batch` calls it only when `np.isfinite(...).all()`, run on
+    each float array as it is converted, found one: the position is looked
+    up then.
     """
     for index, item in enumerate(items):
         for path, leaf in leaves_with_paths(item):
@@ -176,8 +184,10 @@ def normalize_batch(raw: Any, *, class_weight: ClassWeight | None = None,
     if not isinstance(raw, (tuple, list)) or not 1 <= len(raw) <= 3:
         raise BatchError(Say("returned {got}; a batch must be {form}", got=what(raw),
                              form=BATCH_FORM))
+    not_finite: list[bool] = []
     items = [None if item is None else _lists_to_tuples(map_leaves(
-        item, lambda leaf, part=PARTS[i]: _to_array(leaf, float_dtype, part)))
+        item, lambda leaf, part=PARTS[i]: _to_array(leaf, float_dtype, part,
+                                                     not_finite)))
         for i, item in enumerate(raw)]
     while items and items[-1] is None:
         items.pop()
@@ -197,7 +207,8 @@ def normalize_batch(raw: Any, *, class_weight: ClassWeight | None = None,
                              shapes=_shapes(items)),
                          "Every batch needs at least one row; end the data instead "
                          "of returning an empty batch")
-    check_finite(items)
+    if not_finite:
+        check_finite(items)
     if class_weight is not None:
         if len(items) < 2:
             raise BatchError("returned no targets, but `class_weight` needs them")
