@@ -67,7 +67,8 @@ class ModelTarget:
         return self.shape[-1] if self.shape else None
 
 
-def _dims(shape: Any) -> Dims | None:
+def dims_of(shape: Any) -> Dims | None:
+    """A TensorShape / tuple as ints and Nones; None when the rank is unknown."""
     try:
         return tuple(None if d is None else int(d) for d in shape)
     except (TypeError, ValueError):
@@ -91,7 +92,7 @@ def model_inputs(model: Any) -> tuple[list[ModelInput], bool] | None:
         keys = [by_id.get(id(t), str(getattr(t, "name", ""))) for t in tensors]
     out = []
     for index, tensor in enumerate(tensors):
-        dims = _dims(getattr(tensor, "shape", None))
+        dims = dims_of(getattr(tensor, "shape", None))
         if dims is None:
             return None
         name = keys[index] if named else str(getattr(tensor, "name", "") or "")
@@ -148,7 +149,7 @@ def model_target(model: Any) -> ModelTarget | None:
     loss = getattr(model, "loss", None)
     if len(outputs) != 1 or isinstance(loss, (Mapping, list, tuple)):
         return None
-    dims = _dims(getattr(outputs[0], "shape", None))
+    dims = dims_of(getattr(outputs[0], "shape", None))
     if not dims:
         return None
     ignore = getattr(loss, "_fn_kwargs", {}).get("ignore_class") \
@@ -577,7 +578,7 @@ def check_spec(model: Any, inputs: Any, argument: str) -> None:
             return {k: specs(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [specs(v) for v in value]
-        dims = _dims(getattr(value, "shape", None))
+        dims = dims_of(getattr(value, "shape", None))
         return _Shaped(tuple(1 if d is None else d for d in dims)) if dims else None
 
     problem = input_problem(model, specs(inputs), "the dataset's inputs")

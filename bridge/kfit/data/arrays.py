@@ -16,7 +16,7 @@ import numpy as np
 
 from kfit.class_weight import class_sample_weights
 from kfit.data.base import Feed, FeedOptions
-from kfit.data.batch import is_number_list, leaves, map_leaves
+from kfit.data.batch import is_number_list, leaves, leaves_with_paths, map_leaves
 from kfit.errors import KfitTypeError, KfitValueError
 from kfit.words import Arg, At, Either, Say, Value
 
@@ -97,7 +97,7 @@ class ArraySource:
         for role, value in self._parts():
             name = self.names[role]
             shown = self._shown[role] if role < len(self._shown) else None
-            for path, leaf in _paths(value):
+            for path, leaf in leaves_with_paths(value):
                 where = Arg(name.name, (*name.path, *path))
                 out.append((role, where, leaf, leaf if shown is None
                             else _element(shown, path, leaf)))
@@ -168,15 +168,6 @@ class ArraySource:
         return Feed(self.x, self.y, sample_weight,
                     batch_size=options.batch_size or 32, steps=options.steps,
                     shuffle=options.shuffle, samples=self.samples)
-
-
-def _paths(value: Any) -> list[tuple[tuple[int | str, ...], Any]]:
-    """(path, array) for each array of an array / list / dict structure."""
-    if isinstance(value, Mapping):
-        return [((k, *p), a) for k, v in value.items() for p, a in _paths(v)]
-    if isinstance(value, (list, tuple)) and not is_number_list(value):
-        return [((i, *p), a) for i, v in enumerate(value) for p, a in _paths(v)]
-    return [((), value)]
 
 
 def _element(shown: Any, path: tuple[int | str, ...], default: Any) -> Any:

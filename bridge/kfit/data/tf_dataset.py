@@ -6,11 +6,10 @@ targets for a model with a loss?) and its cardinality bounds validation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from kfit.data.base import Feed, FeedOptions
-from kfit.data.batch import model_needs_targets
+from kfit.data.batch import leaves_with_paths, model_needs_targets
 from kfit.errors import KfitValueError
 from kfit.words import Arg, Either, Say, Shape
 
@@ -26,37 +25,6 @@ def is_tf_dataset(value: Any) -> bool:
 
     tf = sys.modules.get("tensorflow")
     return tf is not None and isinstance(value, tf.data.Dataset)
-
-
-def _flatten(spec: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...],
-                                                                  Any]]:
-    if isinstance(spec, Mapping):
-        return [item for k, v in spec.items() for item in _flatten(v, (*path, k))]
-    if isinstance(spec, (tuple, list)):
-        return [item for i, v in enumerate(spec) for item in _flatten(v, (*path, i))]
-    return [(path, spec)]
-
-
-def _dims(shape: Any) -> tuple[int | None, ...] | None:
-    """A TensorShape / tuple as a tuple of ints and Nones (None: unknown rank)."""
-    try:
-        return tuple(None if d is None else int(d) for d in shape)
-    except (TypeError, ValueError):
-        return None
-
-
-def _model_inputs(model: Any) -> list[tuple[str, tuple[int | None, ...]]]:
-    """(name, shape) of each model input; [] when the model is not built."""
-    try:
-        inputs = list(model.inputs)
-    except (AttributeError, ValueError, TypeError):
-        return []
-    out = []
-    for tensor in inputs:
-        dims = _dims(getattr(tensor, "shape", None) or ())
-        if dims is not None:
-            out.append((str(getattr(tensor, "name", "")), dims))
-    return out
 
 
 class TFDatasetSource:
@@ -94,13 +62,15 @@ class TFDatasetSource:
                 show_received=False)
 
     def _check_batched(self, model: Any, inputs: Any, argument: str) -> None:
-        wanted = _model_inputs(model)
-        if not wanted:
+        from kfit.model_checks import dims_of, model_inputs
+
+        known = model_inputs(model)
+        if known is None:
             return
-        leaves = _flatten(inputs)
+        wanted = [(i.name, i.shape) for i in known[0]]
         by_name = dict(wanted)
-        for index, (path, leaf) in enumerate(leaves):
-            got = _dims(getattr(leaf, "shape", None))
+        for index, (path, leaf) in enumerate(leaves_with_paths(inputs)):
+            got = dims_of(getattr(leaf, "shape", None))
             if got is None:
                 continue
             key = path[-1] if path and isinstance(path[-1], str) else None
@@ -133,7 +103,9 @@ class TFDatasetSource:
 
 
 def _shapes(spec: Any) -> Say:
-    leaves = _flatten(spec)
-    fields = {f"s{i}": Shape(_dims(getattr(leaf, "shape", ())) or ())
+    from kfit.model_checks import dims_of
+
+    leaves = leaves_with_paths(spec)
+    fields = {f"s{i}": Shape(dims_of(getattr(leaf, "shape", ())) or ())
               for i, (_, leaf) in enumerate(leaves)}
     return Say(", ".join(f"{{s{i}}}" for i in range(len(leaves))), **fields)
