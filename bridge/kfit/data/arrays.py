@@ -16,7 +16,13 @@ import numpy as np
 
 from kfit.class_weight import class_sample_weights
 from kfit.data.base import Feed, FeedOptions
-from kfit.data.batch import is_number_list, leaves, leaves_with_paths, map_leaves
+from kfit.data.batch import (
+    is_number_list,
+    leaves,
+    leaves_with_paths,
+    map_leaves,
+    non_finite,
+)
 from kfit.errors import KfitTypeError, KfitValueError
 from kfit.words import Arg, At, Either, Say, Value
 
@@ -234,22 +240,19 @@ def check_array_values(where: Arg, leaf: Any, shown: Any = None, *,
     if kind != "f" and not weights:
         return
     array = np.asarray(leaf)
-    if kind == "f":
-        finite = np.isfinite(array)
-        if not finite.all():
-            bad = ~finite
-            first = tuple(int(i) for i in np.argwhere(bad)[0])
-            more = int(bad.sum()) - 1
-            raise KfitValueError(
-                where, Say("has {value} at {at}{more}.", value=_shown_number(
-                    array[first]), at=At(first), more=Either(
-                        f" and {more} more nan or inf" if more else "",
-                        f" and {more} more NA, NaN or Inf" if more else "")),
-                shown, Either(
-                    "Keras cannot train on nan or inf: drop or impute those rows "
-                    "first (~np.isfinite() finds them).",
-                    "Keras cannot train on NA, NaN or Inf: drop or impute those rows "
-                    "first (!is.finite() finds them)."))
+    found = non_finite(array)
+    if found is not None:
+        first, more = found[0], found[1] - 1
+        raise KfitValueError(
+            where, Say("has {value} at {at}{more}.", value=_shown_number(
+                array[first]), at=At(first), more=Either(
+                    f" and {more} more nan or inf" if more else "",
+                    f" and {more} more NA, NaN or Inf" if more else "")),
+            shown, Either(
+                "Keras cannot train on nan or inf: drop or impute those rows "
+                "first (~np.isfinite() finds them).",
+                "Keras cannot train on NA, NaN or Inf: drop or impute those rows "
+                "first (!is.finite() finds them)."))
     if weights:
         negative = array < 0
         if negative.any():

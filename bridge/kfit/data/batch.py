@@ -153,6 +153,17 @@ def _shapes(items: list[Any]) -> Say:
     return Say(", ".join(pieces), **fields)
 
 
+def non_finite(array: np.ndarray) -> tuple[tuple[int, ...], int] | None:
+    """The 0-based position of the first NA/NaN/Inf of a float array and how
+    many it holds; None when every value is finite (or it holds no floats)."""
+    if array.dtype.kind != "f":
+        return None
+    bad = ~np.isfinite(array)
+    if not bad.any():
+        return None
+    return tuple(int(i) for i in np.argwhere(bad)[0]), int(bad.sum())
+
+
 def check_finite(items: list[Any]) -> None:
     """Raise at the first NA/NaN/Inf of the float arrays of a batch.
 
@@ -162,9 +173,10 @@ def check_finite(items: list[Any]) -> None:
     """
     for index, item in enumerate(items):
         for path, leaf in leaves_with_paths(item):
-            if leaf.dtype.kind != "f" or np.isfinite(leaf).all():
+            found = non_finite(leaf)
+            if found is None:
                 continue
-            position = tuple(int(i) for i in np.argwhere(~np.isfinite(leaf))[0])
+            position = found[0]
             value = float(leaf[position])
             raise BatchError(
                 Say("returned {value} in {part} at {at}", value=Value(value),
