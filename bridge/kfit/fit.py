@@ -17,7 +17,7 @@ from kfit.errors import (
     KfitWarning,
 )
 from kfit.history import TrainingHistory
-from kfit.words import Either, Say
+from kfit.words import Arg, Either, Say
 
 FIT_ARGUMENTS = (
     "model", "x", "y", "batch_size", "epochs", "callbacks", "validation_split",
@@ -337,7 +337,6 @@ def _check_callbacks(callbacks: Any) -> list[Any]:
 
     from kfit.errors import Described
     from kfit.r.callback import RCallback
-    from kfit.words import Arg, Either
 
     hint = Either("e.g. keras.callbacks.EarlyStopping(monitor='loss').",
                   "use callback_lambda() or a Keras callback, e.g. "
