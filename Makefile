@@ -136,7 +136,10 @@ $(RTEST_WORLDS): rtest-%: setup
 
 # R CMD check of the built tarball in each world (rcheck-debian, rcheck-cran):
 # the vignettes are built (they train for real, with the world's Python from
-# KFIT_PYTHON) and checked; anything but "Status: OK" fails, a NOTE too.
+# KFIT_PYTHON) and their code is run again by the check; knitting them a third
+# time (re-building of vignette outputs) is left out: R CMD build has just
+# done it, and tests/test_vignettes.py checks what they show. Anything but
+# "Status: OK" fails, a NOTE too.
 # keras3 is in Enhances: missing in the debian world, which is no NOTE with
 # _R_CHECK_PACKAGE_DEPENDS_IGNORE_MISSING_ENHANCES_ (a missing Suggests
 # always is one). Its tests are the testthat suite that rtest has just run in
@@ -148,7 +151,7 @@ $(RCHECK_WORLDS): rcheck-%: setup
 	  { R CMD build $(CURDIR)/r_pkg >build.log 2>&1 || { cat build.log; exit 1; }; } && \
 	  NOT_CRAN=true _R_CHECK_FORCE_SUGGESTS_=false \
 	  _R_CHECK_PACKAGE_DEPENDS_IGNORE_MISSING_ENHANCES_=true \
-	  R CMD check --no-manual --no-tests kfit_*.tar.gz; \
+	  R CMD check --no-manual --no-tests --no-build-vignettes kfit_*.tar.gz; \
 	  status=$$?; grep -E "^(Status|\* checking .*(NOTE|WARNING|ERROR))" kfit.Rcheck/00check.log; \
 	  [ $$status -eq 0 ] && grep -qx "Status: OK" kfit.Rcheck/00check.log
 

@@ -32,6 +32,34 @@ run_child <- function(code, timeout = 300, args = character()) {
   structure(out, status = attr(out, "status") %||% 0L)
 }
 
+# run_child() in the background: start_child() returns at once, and
+# finish_child() waits for it and returns what run_child() would. Children
+# that only must not abort run two at a time this way (these machines have
+# two cores; a child mostly waits on one).
+start_child <- function(code, timeout = 300) {
+  dir <- tempfile("kfit-child-")
+  dir.create(dir)
+  writeLines(code, file.path(dir, "script.R"))
+  files <- vapply(c("script.R", "out", "status.tmp", "status"),
+                  function(f) shQuote(file.path(dir, f)), "")
+  command <- sprintf(
+    "R_LIBS=%s timeout %d %s %s > %s 2>&1; echo $? > %s; mv %s %s",
+    shQuote(paste(.libPaths(), collapse = ":")), as.integer(timeout),
+    shQuote(file.path(R.home("bin"), "Rscript")), files[[1]], files[[2]],
+    files[[3]], files[[3]], files[[4]]
+  )
+  system2("sh", c("-c", shQuote(command)), wait = FALSE)
+  dir
+}
+
+finish_child <- function(dir) {
+  on.exit(unlink(dir, recursive = TRUE), add = TRUE)
+  status <- file.path(dir, "status")
+  while (!file.exists(status)) Sys.sleep(0.2)
+  out <- readLines(file.path(dir, "out"), warn = FALSE)
+  structure(out, status = as.integer(readLines(status)))
+}
+
 # The value of "NAME: value" lines a child printed.
 child_value <- function(out, name) {
   line <- grep(paste0("^", name, ": "), out, value = TRUE)

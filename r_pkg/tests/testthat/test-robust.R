@@ -28,10 +28,28 @@ robust_script <- c(
   "cat('DONE\\n')"
 )
 
-test_that("gc() in generators and callbacks, 64 MB batches, Python objects: no abort (5 runs)", {
+# 20,000 batches from an R generator.
+many_batches_script <- c(
+  "library(kfit)",
+  "keras <- reticulate::import('keras')",
+  "model <- keras$Sequential(list(keras$Input(shape = list(10L)), keras$layers$Dense(1L)))",
+  # 25 steps per execution: Keras' own per-step cost is paid once per 25
+  # batches, while every one of the 20,000 batches still comes from R.
+  "model$compile(optimizer = 'sgd', loss = 'mse', steps_per_execution = 25L)",
+  "i <- 0",
+  "gen <- function() { i <<- i + 1; x <- matrix(runif(320), 32, 10); list(x, rowSums(x)) }",
+  "h <- fit(model, gen, steps_per_epoch = 4000, epochs = 5, verbose = 0, max_queue_size = 50)",
+  "cat('EPOCHS:', length(h$metrics$loss), '\\n')",
+  "cat('STEPS:', h$params$steps, '\\n')"
+)
+
+test_that("gc() in generators and callbacks, 64 MB batches, Python objects, 20,000 batches: no abort (5 runs each)", {
   skip_if_no_core()
   for (run in 1:5) {
-    out <- run_child(robust_script, timeout = 600)
+    # The two children of a run at the same time (about 30 s and 25 s alone).
+    robust <- start_child(robust_script, timeout = 600)
+    many <- start_child(many_batches_script, timeout = 600)
+    out <- finish_child(robust)
     expect_identical(attr(out, "status"), 0L, info = paste(c(run, tail(out, 15)), collapse = "\n"))
     expect_identical(
       grep("^(gc_gen|alloc_gen|py_gen|gc_callback)", trimws(out), value = TRUE),
@@ -39,27 +57,8 @@ test_that("gc() in generators and callbacks, 64 MB batches, Python objects: no a
         "gc_callback 1 2"),
       info = paste(tail(out, 15), collapse = "\n")
     )
-  }
-})
-
-test_that("20,000 batches from an R generator: no abort (5 runs)", {
-  skip_if_no_core()
-  script <- c(
-    "library(kfit)",
-    "keras <- reticulate::import('keras')",
-    "model <- keras$Sequential(list(keras$Input(shape = list(10L)), keras$layers$Dense(1L)))",
-    # 25 steps per execution: Keras' own per-step cost is paid once per 25
-    # batches, while every one of the 20,000 batches still comes from R.
-    "model$compile(optimizer = 'sgd', loss = 'mse', steps_per_execution = 25L)",
-    "i <- 0",
-    "gen <- function() { i <<- i + 1; x <- matrix(runif(320), 32, 10); list(x, rowSums(x)) }",
-    "h <- fit(model, gen, steps_per_epoch = 4000, epochs = 5, verbose = 0, max_queue_size = 50)",
-    "cat('EPOCHS:', length(h$metrics$loss), '\\n')",
-    "cat('STEPS:', h$params$steps, '\\n')"
-  )
-  for (run in 1:5) { # about 25 s each
-    out <- run_child(script, timeout = 600)
-    expect_identical(attr(out, "status"), 0L, info = paste(tail(out, 15), collapse = "\n"))
+    out <- finish_child(many)
+    expect_identical(attr(out, "status"), 0L, info = paste(c(run, tail(out, 15)), collapse = "\n"))
     expect_identical(child_value(out, "EPOCHS"), "5 ")
     expect_identical(child_value(out, "STEPS"), "4000 ")
   }
