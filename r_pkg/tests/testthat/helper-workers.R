@@ -18,18 +18,12 @@ model_weights <- function(model) {
   lapply(model$get_weights(), as.array)
 }
 
-# Rscript in a child process with this session's library paths; returns
-# its output lines. `code` is a character vector of R lines.
-run_child <- function(code, timeout = 300, args = character()) {
-  script <- tempfile(fileext = ".R")
-  on.exit(unlink(script), add = TRUE)
-  writeLines(code, script)
-  out <- suppressWarnings(system2(
-    file.path(R.home("bin"), "Rscript"), c(shQuote(script), args),
-    stdout = TRUE, stderr = TRUE, timeout = timeout,
-    env = paste0("R_LIBS=", shQuote(paste(.libPaths(), collapse = ":")))
-  ))
-  structure(out, status = attr(out, "status") %||% 0L)
+# Rscript in a child process with this session's library paths, killed
+# after `timeout` seconds; returns its output lines with the exit status
+# (124 on timeout) as attribute "status". `code` is a character vector of R
+# lines.
+run_child <- function(code, timeout = 300) {
+  finish_child(start_child(code, timeout))
 }
 
 # run_child() in the background: start_child() returns at once, and
@@ -40,13 +34,13 @@ start_child <- function(code, timeout = 300) {
   dir <- tempfile("kfit-child-")
   dir.create(dir)
   writeLines(code, file.path(dir, "script.R"))
-  files <- vapply(c("script.R", "out", "status.tmp", "status"),
-                  function(f) shQuote(file.path(dir, f)), "")
+  file <- function(name) shQuote(file.path(dir, name))
+  # The status file appears whole (mv) once the child has exited.
   command <- sprintf(
     "R_LIBS=%s timeout %d %s %s > %s 2>&1; echo $? > %s; mv %s %s",
     shQuote(paste(.libPaths(), collapse = ":")), as.integer(timeout),
-    shQuote(file.path(R.home("bin"), "Rscript")), files[[1]], files[[2]],
-    files[[3]], files[[3]], files[[4]]
+    shQuote(file.path(R.home("bin"), "Rscript")), file("script.R"), file("out"),
+    file("status.tmp"), file("status.tmp"), file("status")
   )
   system2("sh", c("-c", shQuote(command)), wait = FALSE)
   dir
@@ -67,4 +61,3 @@ child_value <- function(out, name) {
   sub(paste0("^", name, ": "), "", line[[length(line)]])
 }
 
-`%||%` <- function(x, y) if (is.null(x)) y else x
