@@ -54,7 +54,7 @@ def latency(pool: WorkerPool, frames: int) -> list[float]:
     out = []
     for _ in range(frames):
         t0 = time.perf_counter()
-        pool.send(1, NEXT)
+        pool.send(1, [(NEXT, 0)])
         pool.receive(1)
         out.append(time.perf_counter() - t0)
     return out
@@ -62,12 +62,12 @@ def latency(pool: WorkerPool, frames: int) -> list[float]:
 
 def streaming(pool: WorkerPool, frames: int, in_flight: int = 10) -> list[float]:
     for _ in range(in_flight):
-        pool.send(1, NEXT)
+        pool.send(1, [(NEXT, 0)])
     out = []
     last = time.perf_counter()
     for _ in range(frames):
         pool.receive(1)
-        pool.send(1, NEXT)
+        pool.send(1, [(NEXT, 0)])
         now = time.perf_counter()
         out.append(now - last)
         last = now
@@ -81,7 +81,7 @@ def bursts(pool: WorkerPool, frames: int, size: int = 10) -> list[float]:
     last = time.perf_counter()
     for _ in range(frames // size):
         for _ in range(size):
-            pool.send(1, NEXT)
+            pool.send(1, [(NEXT, 0)])
         for _ in range(size):
             pool.receive(1)
             now = time.perf_counter()

@@ -132,7 +132,7 @@ class StreamProducer:
     def _put(self, item: Any) -> bool:
         put = self.stream.put(item)
         if self.finished:
-            self.stream.producer_done = True
+            self.stream.finish()
         return put
 
     def stop(self, timeout: float = 10.0) -> None:

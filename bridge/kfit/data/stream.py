@@ -10,8 +10,8 @@ happened.
 
 from __future__ import annotations
 
-import queue
 import threading
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,11 @@ class Position:
 class BatchStream:
     """Bounded queue of batches, read by Keras through tf.data.
 
+    A producer that found the queue full waits until Keras has taken it
+    down to half (`refill_at`), then makes batches in a burst: it wakes once
+    per few batches instead of once per batch, and each wake-up costs the
+    training thread a GIL hand-off.
+
     Args:
         role: "training" or "validation" (for messages).
         max_queue_size: batches produced ahead at most.
@@ -74,41 +79,59 @@ class BatchStream:
     def __init__(self, role: str, max_queue_size: int, *, continuous: bool) -> None:
         self.role = role
         self.continuous = continuous
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, max_queue_size))
+        self.capacity = max(1, max_queue_size)
+        self.refill_at = self.capacity // 2
+        self._items: deque[Any] = deque()
+        lock = threading.Lock()
+        self._not_empty = threading.Condition(lock)
+        self._room = threading.Condition(lock)
+        self._producer_waits = False
         self.taken = 0  # items the reader took
-        self._closed = threading.Event()
+        self._closed = False
         self.ran_dry = False  # an end-of-data marker reached the reader
         self.producer_done = False  # nothing more will be put
         self.failure: Failure | None = None
 
     # -- producer side -------------------------------------------------------
     def has_room(self) -> bool:
-        return not self._queue.full()
+        return len(self._items) < self.capacity
 
     def queued(self) -> int:
-        return self._queue.qsize()
+        return len(self._items)
 
     @property
     def closed(self) -> bool:
-        return self._closed.is_set()
+        return self._closed
 
     def put(self, item: Batch | _End | Failure) -> bool:
         """Put an item, waiting for room; False if the stream was closed."""
-        while not self._closed.is_set():
-            try:
-                self._queue.put(item, timeout=_POLL_SECONDS)
-            except queue.Full:
-                continue
-            # Both the reader (take) and the stream guard (peek) may wait for
-            # an item: wake them all, or one would sleep out its poll.
-            with self._queue.not_empty:
-                self._queue.not_empty.notify_all()
-            return True
-        return False
+        with self._room:
+            if len(self._items) >= self.capacity:
+                self._producer_waits = True
+                while len(self._items) > self.refill_at and not self._closed:
+                    self._room.wait(_POLL_SECONDS)
+                self._producer_waits = False
+            if self._closed:
+                return False
+            self._items.append(item)
+            if len(self._items) == 1:
+                # Both the reader (take) and the stream guard (peek) may
+                # wait for an item: wake them all.
+                self._not_empty.notify_all()
+        return True
+
+    def finish(self) -> None:
+        """The producer will put nothing more."""
+        with self._not_empty:
+            self.producer_done = True
+            self._not_empty.notify_all()
 
     def close(self) -> None:
         """Stop producers and readers; what is queued is dropped."""
-        self._closed.set()
+        with self._room:
+            self._closed = True
+            self._room.notify_all()
+            self._not_empty.notify_all()
 
     # -- reader side ---------------------------------------------------------
     def peek(self) -> Any:
@@ -116,28 +139,30 @@ class BatchStream:
 
         Once the producer is done and the queue is empty, that is `END`.
         """
-        while True:
-            with self._queue.mutex:
-                if self._queue.queue:
-                    return self._queue.queue[0]
+        with self._not_empty:
+            while True:
+                if self._items:
+                    return self._items[0]
                 if self.producer_done:
                     return END
-            if self._closed.is_set():
-                raise StreamCancelled(self.role)
-            with self._queue.not_empty:
-                self._queue.not_empty.wait(_POLL_SECONDS)
+                if self._closed:
+                    raise StreamCancelled(self.role)
+                self._not_empty.wait(_POLL_SECONDS)
 
     def take(self) -> Any:
-        while True:
-            if self._closed.is_set():
-                raise StreamCancelled(self.role)
-            if self.producer_done and self._queue.empty():
-                return END
-            try:
-                item = self._queue.get(timeout=_POLL_SECONDS)
-            except queue.Empty:
-                continue
+        with self._not_empty:
+            while True:
+                if self._closed:
+                    raise StreamCancelled(self.role)
+                if self._items:
+                    break
+                if self.producer_done:
+                    return END
+                self._not_empty.wait(_POLL_SECONDS)
+            item = self._items.popleft()
             self.taken += 1
+            if self._producer_waits and len(self._items) <= self.refill_at:
+                self._room.notify_all()
             return item
 
     def _read(self) -> Any:

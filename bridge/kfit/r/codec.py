@@ -98,10 +98,11 @@ def _node(spec: Any, buffers: Sequence[Any], python: Sequence[Any]) -> Any:
     return ROther(kind, classes)
 
 
-def decode(header: str | bytes, buffers: Sequence[Any],
+def decode(header: str | bytes | dict[str, Any], buffers: Sequence[Any],
            python: Sequence[Any] = ()) -> Frame:
-    """Decode a frame from its header and its buffers (bytes-like)."""
-    fields = json.loads(header)
+    """Decode a frame from its header (JSON text, or its fields already parsed
+    by `buffer_sizes()`) and its buffers (bytes-like)."""
+    fields = header if isinstance(header, dict) else json.loads(header)
     spec = fields.pop("value", None)
     fields.pop("sizes", None)
     value = None if spec is None else _node(spec, buffers, python)

@@ -22,6 +22,7 @@ import subprocess
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 
 from kfit.errors import KfitWorkerError
 from kfit.r.codec import Frame, buffer_sizes, decode
@@ -29,6 +30,7 @@ from kfit.r.function import WorkerPlan
 from kfit.workers.socket_reader import ConnectionClosed, SocketReader
 
 STOP, NEXT, INDEX = 0, 1, 2
+_REQUEST = struct.Struct("<ii")  # a request: op, argument (little-endian int32)
 _STDERR_LINES = 20
 
 
@@ -156,12 +158,14 @@ class WorkerPool:
             worker.sock, worker.reader = sock, reader
 
     # -- requests and replies -----------------------------------------------
-    def send(self, worker: int, op: int, argument: int = 0) -> None:
-        """Send a request to worker `worker` (1-based)."""
+    def send(self, worker: int, requests: Sequence[tuple[int, int]]) -> None:
+        """Send requests, (op, argument) each, to worker `worker` (1-based),
+        in one write."""
         w = self._workers[worker - 1]
         try:
             assert w.sock is not None
-            w.sock.sendall(struct.pack("<ii", op, argument))
+            w.sock.sendall(b"".join(_REQUEST.pack(op, argument)
+                                    for op, argument in requests))
         except (OSError, AssertionError) as error:
             raise self._died(w, "while kfit sent it a request") from error
 
@@ -180,9 +184,9 @@ class WorkerPool:
     def _read_frame(reader: SocketReader) -> Frame:
         (length,) = struct.unpack("<i", reader.read(4))
         header = reader.read(length)
-        _, sizes = buffer_sizes(header)
+        fields, sizes = buffer_sizes(header)
         buffers = [reader.read(size) for size in sizes]
-        return decode(header, buffers)
+        return decode(fields, buffers)
 
     def _died(self, worker: _Worker, when: str) -> KfitWorkerError:
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -209,7 +213,7 @@ class WorkerPool:
         for w in self._workers:
             if w.sock is not None and w.process.poll() is None:
                 with contextlib.suppress(OSError):
-                    w.sock.sendall(struct.pack("<ii", STOP, 0))
+                    w.sock.sendall(_REQUEST.pack(STOP, 0))
         self.interrupt()
         deadline = time.monotonic() + grace
         for w in self._workers:

@@ -5,7 +5,8 @@ batch"; an index dataset (`function(i)`) has batches 1..steps each epoch,
 asked of the workers in turn (batch i of worker ((i - 1) mod N) + 1) and read
 back in index order. At most `max_in_flight` batches are asked for and not
 yet taken by Keras: that bounds the work made ahead and the memory held.
-Runs on a producer thread; it calls no R.
+Requests go in groups, once half that bound is free (one socket write, one
+wake-up of each worker, per group). Runs on a producer thread; it calls no R.
 """
 
 from __future__ import annotations
@@ -38,24 +39,33 @@ class WorkerReader:
         self.taken = taken
         self.convert = convert
         self.requested = 0
+        # Ask again once half the in-flight bound is free: one write per
+        # several batches, while the workers still have requests queued.
+        self._ask_at = max(1, self.max_in_flight // 2)
         self._next_index = 1
         self._pending: deque[int] = deque()  # the worker of each open request
 
-    def _ask(self) -> None:
-        if self.steps is None:
-            worker, op, argument = 1, NEXT, 0
-        else:
-            index = self._next_index
-            worker, op, argument = (index - 1) % self.pool.size + 1, INDEX, index
-            self._next_index = index % self.steps + 1
-        self.pool.send(worker, op, argument)
-        self._pending.append(worker)
-        self.requested += 1
+    def _ask(self, count: int) -> None:
+        """Ask for the next `count` batches: one write per worker."""
+        requests: dict[int, list[tuple[int, int]]] = {}
+        for _ in range(count):
+            if self.steps is None:
+                worker, op, argument = 1, NEXT, 0
+            else:
+                index = self._next_index
+                worker, op, argument = (index - 1) % self.pool.size + 1, INDEX, index
+                self._next_index = index % self.steps + 1
+            requests.setdefault(worker, []).append((op, argument))
+            self._pending.append(worker)
+        for worker, asked in requests.items():
+            self.pool.send(worker, asked)
+        self.requested += count
 
     def pull(self) -> Any:
         """The next raw batch, or END; an R error in a worker is an RError."""
-        while not self._pending or self.requested - self.taken() < self.max_in_flight:
-            self._ask()
+        count = self.max_in_flight - (self.requested - self.taken())
+        if count >= self._ask_at or not self._pending:
+            self._ask(max(1, count))
         frame = self.pool.receive(self._pending.popleft())
         if frame.kind == "end":
             return END

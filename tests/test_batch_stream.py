@@ -1,0 +1,143 @@
+"""kfit.data.stream.BatchStream and kfit.workers.reader.WorkerReader: the
+bounds on batches made ahead, and the bursts that keep wake-ups rare."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+
+import pytest
+
+from kfit.data.stream import END, BatchStream, StreamCancelled
+from kfit.r.codec import Frame
+from kfit.workers.pool import INDEX, NEXT
+from kfit.workers.reader import WorkerReader
+
+
+def _wait_until(condition, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.001)
+
+
+def test_a_full_stream_takes_a_burst_once_half_is_free() -> None:
+    stream = BatchStream("training", 6, continuous=True)
+    assert stream.refill_at == 3
+    for i in range(6):
+        assert stream.put(i)
+    done = threading.Event()
+    threading.Thread(target=lambda: (stream.put(6), done.set()), daemon=True).start()
+    time.sleep(0.05)
+    taken = []
+    for _ in range(2):  # 5, then 4 left: above half, the producer still waits
+        taken.append(stream.take())
+        time.sleep(0.12)  # over two poll intervals: no timeout lets it through
+        assert not done.is_set()
+        assert stream.queued() == 6 - len(taken)
+    taken.append(stream.take())  # 3 left: half is free, the burst starts
+    assert done.wait(1.0)
+    assert stream.queued() == 4
+    taken += [stream.take() for _ in range(4)]
+    assert taken == list(range(7))
+    assert stream.taken == 7
+
+
+def test_a_producer_never_has_more_than_max_queue_size_queued() -> None:
+    stream = BatchStream("training", 4, continuous=True)
+    most: list[int] = []
+
+    def produce() -> None:
+        for i in range(300):
+            stream.put(i)
+            most.append(stream.queued())
+        stream.put(END)
+        stream.finish()
+
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    got = []
+    while (item := stream.take()) is not END:
+        got.append(item)
+        if len(got) % 7 == 0:
+            time.sleep(0.002)  # a slower reader now and then: the queue fills
+    thread.join(5)
+    assert got == list(range(300))
+    assert max(most) == 4
+    assert stream.take() is END  # done and empty: END at once, every time
+
+
+def test_close_releases_a_waiting_producer_and_reader() -> None:
+    stream = BatchStream("validation", 1, continuous=False)
+    assert stream.put("a")
+    result: list[bool] = []
+    producer = threading.Thread(target=lambda: result.append(stream.put("b")))
+    producer.start()
+    time.sleep(0.05)
+    stream.close()
+    producer.join(1)
+    assert result == [False]
+    with pytest.raises(StreamCancelled):
+        stream.take()
+    waiting = BatchStream("training", 2, continuous=True)  # a guard's peek
+    threading.Timer(0.05, waiting.close).start()
+    with pytest.raises(StreamCancelled):
+        waiting.peek()
+
+
+def test_finish_wakes_a_reader_waiting_on_an_empty_stream() -> None:
+    stream = BatchStream("training", 2, continuous=True)
+    threading.Timer(0.01, stream.finish).start()
+    start = time.monotonic()
+    assert stream.take() is END
+    assert time.monotonic() - start < 0.04  # woken, not found by a 50 ms poll
+
+
+class _FakePool:
+    """Stands in for a `WorkerPool`: records writes, answers every request."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.writes: list[tuple[int, list[tuple[int, int]]]] = []
+        self.queues: dict[int, deque[tuple[int, int]]] = {
+            n: deque() for n in range(1, size + 1)}
+
+    def send(self, worker: int, requests: list[tuple[int, int]]) -> None:
+        self.writes.append((worker, list(requests)))
+        self.queues[worker].extend(requests)
+
+    def receive(self, worker: int) -> Frame:
+        op, argument = self.queues[worker].popleft()
+        return Frame("batch", (op, argument, worker))
+
+
+def test_the_reader_asks_in_groups_and_never_more_than_max_in_flight() -> None:
+    pool, taken = _FakePool(1), [0]
+    reader = WorkerReader(pool, steps=None, max_in_flight=8, taken=lambda: taken[0],
+                          convert=lambda value: value)
+    for _ in range(200):
+        assert reader.pull() == (NEXT, 0, 1)
+        taken[0] += 1  # Keras takes each batch as soon as it is read
+        assert reader.requested - taken[0] <= 8
+    sizes = [len(requests) for _, requests in pool.writes]
+    assert sizes[0] == 8
+    assert min(sizes) >= 4  # a write once half the bound is free, not per batch
+    assert sum(sizes) == reader.requested
+
+
+def test_an_index_dataset_is_asked_of_each_worker_in_turn_and_read_in_order() -> None:
+    pool, taken = _FakePool(3), [0]
+    reader = WorkerReader(pool, steps=7, max_in_flight=4, taken=lambda: taken[0],
+                          convert=lambda value: value)
+    got = []
+    for _ in range(21):  # three epochs of 7
+        op, index, worker = reader.pull()
+        assert op == INDEX
+        assert worker == (index - 1) % 3 + 1
+        got.append(index)
+        taken[0] += 1
+        assert reader.requested - taken[0] <= 4
+    assert got == list(range(1, 8)) * 3
+    for worker, requests in pool.writes:  # one write per worker per group
+        assert all((i - 1) % 3 + 1 == worker for _, i in requests)
