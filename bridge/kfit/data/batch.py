@@ -242,12 +242,18 @@ def signature(batch: Batch) -> Any:
                                                      tf.as_dtype(a.dtype)))
 
 
-def check_like(batch: Batch, reference: Batch) -> None:
-    """Raise unless `batch` has the structure, dtypes and shapes of `reference`."""
-    def spec(structure: Any) -> Any:
-        return map_leaves(structure, lambda a: (a.shape[1:], a.dtype.str))
+def batch_spec(batch: Batch) -> Any:
+    """What every batch of a source shares: structure, dtypes, shapes after
+    the first dimension."""
+    return map_leaves(batch, lambda a: (a.shape[1:], a.dtype.str))
 
-    if spec(batch) == spec(reference):
+
+def check_like(batch: Batch, reference: Batch, reference_spec: Any = None) -> None:
+    """Raise unless `batch` has the structure, dtypes and shapes of `reference`
+    (whose `batch_spec()` may be given, computed once for a whole stream)."""
+    if reference_spec is None:
+        reference_spec = batch_spec(reference)
+    if batch_spec(batch) == reference_spec:
         return
     if len(batch) < 2 <= len(reference):
         raise BatchError(Say("returned {got}: the targets are missing, unlike in "

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kfit.class_weight import ClassWeight
-from kfit.data.batch import Batch, check_like, normalize_batch
+from kfit.data.batch import Batch, batch_spec, check_like, normalize_batch
 from kfit.data.stream import END, BatchStream, Failure, Position
 from kfit.errors import KfitDataError, RError
 from kfit.words import Say
@@ -76,6 +76,7 @@ class StreamProducer:
         self.finished = False
         self.first: Batch | None = None
         self.first_at: tuple[int, int] | None = None  # (epoch, step) of `first`
+        self._first_spec: Any = None  # batch_spec(first), for check_like
         self._check_each: Callable[[Batch], None] | None = None
         self._ends_in_a_row = 0
         self._thread: threading.Thread | None = None
@@ -178,8 +179,9 @@ class StreamProducer:
             if self.first is None:
                 self.first = batch
                 self.first_at = (pos.epoch, pos.step)
+                self._first_spec = batch_spec(batch)
             else:
-                check_like(batch, self.first)
+                check_like(batch, self.first, self._first_spec)
                 if self._check_each is not None:
                     self._check_each(batch)
         except KfitDataError as error:

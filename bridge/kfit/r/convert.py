@@ -147,8 +147,11 @@ def _shaped(vector: RVector) -> np.ndarray:
 def _numeric(value: RVector, float_dtype: Any) -> Converted:
     view = _shaped(value)
     if value.type == "double":
-        with np.errstate(invalid="ignore"):  # R's NA is a NaN with a payload
-            out = np.array(view, dtype=float_dtype, order="C")
+        if view.dtype == float_dtype:  # sent in single precision: a plain copy
+            out = np.array(view, order="C")
+        else:
+            with np.errstate(invalid="ignore"):  # R's NA is a NaN with a payload
+                out = np.array(view, dtype=float_dtype, order="C")
         return Converted(out, na_count=int(np.isnan(out).sum()))
     missing = view == NA_INTEGER
     na_count = int(missing.sum())
