@@ -5,6 +5,7 @@ the Keras-only baselines and the summaries, so both hosts measure alike.
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Sequence
@@ -28,16 +29,25 @@ class Timer(keras.callbacks.Callback):
         self.called: float | None = None
         self.begins: list[float] = []
         self.end: float | None = None
+        self.cpu_begin = self.cpu_end = 0.0
 
     def mark(self) -> Timer:
         self.called = time.perf_counter()
         return self
 
     def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
+        if not self.begins:
+            self.cpu_begin = time.process_time()
         self.begins.append(time.perf_counter())
 
     def on_train_end(self, logs: Any = None) -> None:
         self.end = time.perf_counter()
+        self.cpu_end = time.process_time()
+
+    def trained_cpu(self) -> float:
+        """CPU seconds of this whole process (every thread) from the begin of
+        batch 0 to the end."""
+        return self.cpu_end - self.cpu_begin
 
     @property
     def steps(self) -> int:
@@ -54,6 +64,15 @@ class Timer(keras.callbacks.Callback):
     def total(self) -> float:
         assert self.end is not None and self.called is not None
         return self.end - self.called
+
+
+def cores_floor(train_wall: float, train_cpu: float, gen_wall: float,
+                gen_cpu: float, workers: int, cores: int | None = None) -> float:
+    """The least time `workers` R processes and training can take together
+    on this machine: no less than training alone, the R work split among the
+    workers, or all the CPU both need spread over every core."""
+    cores = cores or os.cpu_count() or 1
+    return max(train_wall, gen_wall / workers, (train_cpu + gen_cpu) / cores)
 
 
 def now() -> float:

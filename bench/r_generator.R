@@ -178,7 +178,7 @@ if (wants("workers")) {
     kfit_run(model, ds, 10L, 2L)
     cat(sprintf("-- R work that %s\n", if (kind == "sleep") "sleeps" else "computes"))
     table <- table_start(c("gen_alone", "train_alone", "kfit_w1", "kfit_w2", "w2/w1",
-                           "steady", "startup_w1", "startup_w2"))
+                           "steady", "startup_w1", "startup_w2", "floor/w1"))
     for (round in seq_len(repeats)) {
       got <- run_round(list(
         gen = function() gen_alone(ds, index_steps, index = TRUE),
@@ -187,16 +187,20 @@ if (wants("workers")) {
         w2 = function() kfit_run(model, ds, index_steps, 2L)
       ), round)
       table <- table_add(table, list(
-        gen_alone = got$gen, train_alone = trained(got$train),
+        gen_alone = as.numeric(got$gen), train_alone = trained(got$train),
         kfit_w1 = trained(got$w1), kfit_w2 = trained(got$w2),
         `w2/w1` = trained(got$w2) / trained(got$w1),
         steady = trained(got$w2, half) / trained(got$w1, half),
-        startup_w1 = startup(got$w1), startup_w2 = startup(got$w2)
+        startup_w1 = startup(got$w1), startup_w2 = startup(got$w2),
+        `floor/w1` = num(sup$cores_floor(trained(got$train), num(got$train$trained_cpu()),
+                                         got$gen, attr(got$gen, "cpu"), 2L)) /
+          trained(got$w1)
       ))
     }
     ideal <- max(med(table, "train_alone"), med(table, "gen_alone") / 2) / med(table, "gen_alone")
-    cat(sprintf("%s: t(workers=2) / t(workers=1) = %.3f (target <= 0.65); steady (last %d steps) %.3f; ideal max(train, gen/2) / gen = %.3f\n",
-                kind, med(table, "w2/w1"), index_steps - half, med(table, "steady"), ideal))
+    cat(sprintf("%s: t(workers=2) / t(workers=1) = %.3f (target <= 0.65); steady (last %d steps) %.3f; ideal max(train, gen/2) / gen = %.3f; floor on %d cores %.3f\n",
+                kind, med(table, "w2/w1"), index_steps - half, med(table, "steady"), ideal,
+                parallel::detectCores(), med(table, "floor/w1")))
   }
 }
 

@@ -27,7 +27,10 @@ asserted: the machine is shared and noisy.
 2. Index dataset function(i) whose R work is about twice a training step,
    workers = 2 against workers = 1: t(w2) / t(w1) (target <= 0.65). Run
    with R work that sleeps and with R work that computes (two CPU-bound R
-   processes and TensorFlow share this machine's cores).
+   processes and TensorFlow share this machine's cores). `floor/w1` is the
+   least t(w2) these cores allow (`cores_floor`: training alone, the R work
+   split in two, or the CPU seconds of R work and training spread over every
+   core), over t(w1): on 2 cores, CPU-bound R work cannot reach 0.65.
 3. Per-batch cost: a trivial R generator (32 x 10 batches from a pool, no
    work) with kfit (workers = 1) against Keras reading the same batches
    through tf.data.Dataset.from_generator over a Python generator, Dense
@@ -60,6 +63,7 @@ import rpy2.robjects as ro  # noqa: E402
 from bench_support import (  # noqa: E402
     Timer,
     as_batches,
+    cores_floor,
     dense_model,
     generator_dataset,
     median,
@@ -97,6 +101,12 @@ def kfit_run(model: Any, gen: Any, steps: int, workers: int) -> Timer:
 
 def gen_alone(gen: Any, steps: int, index: bool = False) -> float:
     return r_number(r_call("time_generator", gen, steps, index=index))
+
+
+def gen_alone_cpu(gen: Any, steps: int, index: bool = False) -> tuple[float, float]:
+    """Seconds and CPU seconds of `steps` calls of `gen` in R."""
+    timed = r_call("time_generator", gen, steps, index=index)
+    return r_number(timed), r_number(timed.do_slot("cpu"))
 
 
 class Rounds:
@@ -195,11 +205,11 @@ def two_workers(model: Any, pool: Any, step_ms: float, steps: int,
         what = "sleeps" if kind == "sleep" else "computes"
         print(f"-- R work that {what}")
         table = Rounds(["gen_alone", "train_alone", "kfit_w1", "kfit_w2", "w2/w1",
-                        "steady", "startup_w1", "startup_w2"])
+                        "steady", "startup_w1", "startup_w2", "floor/w1"])
         for round_ in range(repeats):
             got: dict[str, Any] = {}
             variants = [
-                ("gen", lambda ds=ds: gen_alone(ds, steps, index=True)),
+                ("gen", lambda ds=ds: gen_alone_cpu(ds, steps, index=True)),
                 ("train", lambda: train_alone(model, x, y, ROWS, steps)),
                 ("w1", lambda ds=ds: kfit_run(model, ds, steps, 1)),
                 ("w2", lambda ds=ds: kfit_run(model, ds, steps, 2)),
@@ -207,17 +217,22 @@ def two_workers(model: Any, pool: Any, step_ms: float, steps: int,
             for name, run in rotated(variants, round_):
                 got[name] = run()
             w1, w2 = got["w1"], got["w2"]
+            (gen_wall, gen_cpu), train = got["gen"], got["train"]
+            floor = cores_floor(train.trained(), train.trained_cpu(), gen_wall,
+                                gen_cpu, 2)
             table.add({
-                "gen_alone": got["gen"], "train_alone": got["train"].trained(),
+                "gen_alone": gen_wall, "train_alone": train.trained(),
                 "kfit_w1": w1.trained(), "kfit_w2": w2.trained(),
                 "w2/w1": w2.trained() / w1.trained(),
                 "steady": w2.trained(half) / w1.trained(half),
                 "startup_w1": w1.startup(), "startup_w2": w2.startup(),
+                "floor/w1": floor / w1.trained(),
             })
         print(f"{kind}: t(workers=2) / t(workers=1) = {table.median('w2/w1'):.3f} "
               f"(target <= 0.65); steady (last {steps - half} steps) "
               f"{table.median('steady'):.3f}; ideal max(train, gen/2) / gen = "
-              f"{max(table.median('train_alone'), table.median('gen_alone') / 2) / table.median('gen_alone'):.3f}")
+              f"{max(table.median('train_alone'), table.median('gen_alone') / 2) / table.median('gen_alone'):.3f}; "
+              f"floor on {os.cpu_count()} cores {table.median('floor/w1'):.3f}")
 
 
 # -- 3. per-batch cost ----------------------------------------------------------
