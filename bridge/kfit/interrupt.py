@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import signal
 import threading
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ class SigintState:
         self.count = 0
 
 
+@functools.cache
 def _libc() -> Any:
     return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
 
