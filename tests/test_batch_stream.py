@@ -9,17 +9,11 @@ from collections import deque
 
 import pytest
 
+from kfit.data import stream as stream_module
 from kfit.data.stream import END, BatchStream, StreamCancelled
 from kfit.r.codec import Frame
 from kfit.workers.pool import INDEX, NEXT
 from kfit.workers.reader import WorkerReader
-
-
-def _wait_until(condition, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.001)
 
 
 def test_a_full_stream_takes_a_burst_once_half_is_free() -> None:
@@ -86,12 +80,17 @@ def test_close_releases_a_waiting_producer_and_reader() -> None:
         waiting.peek()
 
 
-def test_finish_wakes_a_reader_waiting_on_an_empty_stream() -> None:
+def test_finish_wakes_a_reader_waiting_on_an_empty_stream(monkeypatch) -> None:
+    # Polls so long that only being woken lets the reader see the end in time.
+    monkeypatch.setattr(stream_module, "_POLL_SECONDS", 600.0)
     stream = BatchStream("training", 2, continuous=True)
-    threading.Timer(0.01, stream.finish).start()
-    start = time.monotonic()
-    assert stream.take() is END
-    assert time.monotonic() - start < 0.04  # woken, not found by a 50 ms poll
+    got: list[object] = []
+    reader = threading.Thread(target=lambda: got.append(stream.take()), daemon=True)
+    reader.start()
+    time.sleep(0.05)
+    stream.finish()
+    reader.join(30)
+    assert got == [END]
 
 
 class _FakePool:
