@@ -9,6 +9,7 @@ VENV_CRAN := .venv-cran
 PY_CRAN := $(VENV_CRAN)/bin/python
 RLIB_CRAN := $(CURDIR)/.Rlib-cran
 STAMPS := .stamps
+LOGS := .logs
 export R_LIBS_USER := $(RLIB)
 export KFIT_PYTHON := $(CURDIR)/$(PY)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -33,12 +34,13 @@ WORLD_debian := KFIT_R_WORLD=debian R_LIBS_USER=$(RLIB) KFIT_PYTHON=$(CURDIR)/$(
 WORLD_cran := KFIT_R_WORLD=cran R_LIBS_USER=$(RLIB_CRAN):$(RLIB) \
   KFIT_PYTHON=$(CURDIR)/$(PY_CRAN) RETICULATE_PYTHON=$(CURDIR)/$(PY_CRAN) \
   RETICULATE_USE_MANAGED_VENV=no
-# Extra testthat::test_dir() arguments per world: keras3 exists only in "cran",
-# so "debian" leaves out the files test-keras3*. (Debian's testthat 3.1.6 matches
-# the filter against the whole path, not the name less "test-": "^keras3" alone
-# would match nothing there.)
-RTEST_ARGS_debian := , filter = "(^|/test-)keras3", invert = TRUE
-RTEST_ARGS_cran :=
+# testthat files a world leaves out: keras3 exists only in "cran", so "debian"
+# leaves out the files test-keras3* (a "|"-led alternative of the filter).
+# (Debian's testthat 3.1.6 matches the filter against the whole path, not the
+# name less "test-": "^keras3" alone would match nothing there.)
+RTEST_LEAVE_OUT_debian := |keras3
+RTEST_LEAVE_OUT_cran :=
+COMMA := ,
 
 # The cran world's repository: KFIT_CRAN_REPO (a URL or a folder), else
 # ../shared/cran beside the project when it is there, else CRAN itself.
@@ -51,7 +53,8 @@ CRAN_REPO_INDEX := $(wildcard $(patsubst file://%,%,$(CRAN_REPO))/src/contrib/PA
 RTEST_WORLDS := $(addprefix rtest-,$(WORLDS))
 RCHECK_WORLDS := $(addprefix rcheck-,$(WORLDS))
 
-.PHONY: demo test bench setup lint pytest rtest rcheck clean $(RTEST_WORLDS) $(RCHECK_WORLDS)
+.PHONY: demo test bench setup lint pytest rtest rcheck clean $(RTEST_WORLDS) $(RCHECK_WORLDS) \
+  $(addprefix rtest-shared-,$(WORLDS)) $(addprefix rtest-alone-,$(WORLDS))
 # The worlds run one after the other, also under -j (GNU make 4.4 keeps just
 # these serial; Debian's make 4.3 then runs everything serially).
 .NOTPARALLEL: rtest rcheck
@@ -60,8 +63,23 @@ R_SOURCES := $(shell find r_pkg -type f -not -path '*/_snaps/*' -not -name '*.o'
 
 VIEWER := bridge/kfit/viewer
 
-setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/viewer $(STAMPS)/rpkg \
-  $(STAMPS)/venv-cran $(STAMPS)/rlib-cran
+# After the Debian packages, the three slow parts (two pip installs, the cran
+# world's R library, which compiles) run side by side, each with its own log
+# shown when it ends; then the R package.
+SETUP_PARTS := $(STAMPS)/venv $(STAMPS)/venv-cran $(STAMPS)/rlib-cran
+setup: $(STAMPS)/apt $(STAMPS)/viewer
+	@pids=""; for part in $(SETUP_PARTS); do \
+	  if ! $(MAKE) --no-print-directory -q $$part 2>/dev/null; then \
+	    mkdir -p $(LOGS); log=$(LOGS)/setup-$$(basename $$part).log; \
+	    echo "== setup: $$part (log: $$log)"; \
+	    { $(MAKE) --no-print-directory $$part >$$log 2>&1; echo $$? >$$log.status; } & \
+	    pids="$$pids $$!"; fi; done; \
+	[ -z "$$pids" ] || wait $$pids; status=0; \
+	for part in $(SETUP_PARTS); do log=$(LOGS)/setup-$$(basename $$part).log; \
+	  [ -f $$log.status ] || continue; cat $$log; \
+	  [ "$$(cat $$log.status)" = 0 ] || { echo "== setup: $$part failed"; status=1; }; \
+	  rm -f $$log.status; done; exit $$status
+	@$(MAKE) --no-print-directory $(STAMPS)/rpkg
 
 # Debian packages (R first: rpy2 builds against the R it finds).
 $(STAMPS)/apt: Makefile
@@ -128,11 +146,20 @@ lint: setup
 pytest: setup
 	$(PY) -m pytest -q
 
-# The testthat suite in each world (rtest-debian, rtest-cran).
+# The testthat suite in each world (rtest-debian, rtest-cran): the files that
+# may share the machine (rtest-shared-*), then those that must not
+# (rtest-alone-*: their names match RTEST_ALONE).
+RTEST_ALONE := interrupt
 rtest: $(RTEST_WORLDS)
-$(RTEST_WORLDS): rtest-%: setup
+$(RTEST_WORLDS): rtest-%: rtest-shared-% rtest-alone-%
+RTEST_RUN = NOT_CRAN=true Rscript -e 'testthat::test_dir("r_pkg/tests/testthat", \
+  package = "kfit", load_package = "installed", stop_on_failure = TRUE, $(1))'
+$(addprefix rtest-shared-,$(WORLDS)): rtest-shared-%: setup
 	@echo "== rtest, R world $*"
-	$(WORLD_$*) NOT_CRAN=true Rscript -e 'testthat::test_dir("r_pkg/tests/testthat", package = "kfit", load_package = "installed"$(RTEST_ARGS_$*), stop_on_failure = TRUE)'
+	$(WORLD_$*) $(call RTEST_RUN,filter = "(^|/test-)($(RTEST_ALONE)$(RTEST_LEAVE_OUT_$*))"$(COMMA) invert = TRUE)
+$(addprefix rtest-alone-,$(WORLDS)): rtest-alone-%: setup
+	@echo "== rtest, R world $*: test-$(RTEST_ALONE)*.R, alone on the machine"
+	$(WORLD_$*) $(call RTEST_RUN,filter = "(^|/test-)($(RTEST_ALONE))")
 
 # R CMD check of the built tarball in each world (rcheck-debian, rcheck-cran):
 # the vignettes are built (they train for real, with the world's Python from
@@ -155,7 +182,19 @@ $(RCHECK_WORLDS): rcheck-%: setup
 	  status=$$?; grep -E "^(Status|\* checking .*(NOTE|WARNING|ERROR))" kfit.Rcheck/00check.log; \
 	  [ $$status -eq 0 ] && grep -qx "Status: OK" kfit.Rcheck/00check.log
 
-test: lint pytest rtest rcheck
+# Two lanes side by side (each keeps about one of two cores busy): pytest,
+# then R CMD check in each world | the testthat suites of both worlds but
+# their Ctrl-C files. Those (timings: "stops within 1 s") run afterwards,
+# alone. The first lane's log is shown when it ends.
+test: lint
+	@mkdir -p $(LOGS); log=$(LOGS)/pytest-rcheck.log; \
+	echo "== pytest, then rcheck in each world, beside the R suites (log: $$log)"; \
+	{ $(MAKE) --no-print-directory pytest rcheck >$$log 2>&1; echo $$? >$$log.status; } & \
+	lane=$$!; $(MAKE) --no-print-directory $(addprefix rtest-shared-,$(WORLDS)); \
+	shared=$$?; wait $$lane; echo "== pytest and rcheck:"; cat $$log; \
+	other=$$(cat $$log.status); rm -f $$log.status; \
+	[ $$shared -eq 0 ] && [ $$other -eq 0 ]
+	@$(MAKE) --no-print-directory $(addprefix rtest-alone-,$(WORLDS))
 
 # Benchmarks print ratios measured side by side; they assert nothing. R
 # generators: Python-hosted (rpy2), then R-hosted in each R world present.
@@ -172,4 +211,4 @@ bench: setup
 	$(PY) bench/view_metrics.py
 
 clean:
-	rm -rf $(STAMPS) $(VENV) $(RLIB) $(VENV_CRAN) $(RLIB_CRAN)
+	rm -rf $(STAMPS) $(LOGS) $(VENV) $(RLIB) $(VENV_CRAN) $(RLIB_CRAN)
