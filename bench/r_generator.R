@@ -6,13 +6,15 @@
 # is reticulate::import("keras").
 #
 # Runs in either R world (see the Makefile): Debian's reticulate 1.28, or
-# the "cran" world (reticulate >= 1.39 and keras3). In the cran world a
-# fourth section compares R callbacks: keras3::callback_lambda() on every
-# batch, trained by kfit's fit() and by keras3's own fit().
+# the "cran" world (reticulate >= 1.39 and keras3). A fourth section (here
+# only, every world) times the start-up of a worker whose generator holds a
+# 1 GiB matrix, and the worker's peak memory. In the cran world a fifth
+# section compares R callbacks: keras3::callback_lambda() on every batch,
+# trained by kfit's fit() and by keras3's own fit().
 #
 #   Rscript bench/r_generator.R [--repeats 3] [--steps 150] [--index-steps 100]
 #     [--batch-steps 2000] [--callback-batches 60]
-#     [--only overlap|workers|per-batch|callbacks]
+#     [--only overlap|workers|per-batch|startup|callbacks]
 
 options(warn = 1, error = function() { traceback(3); q(status = 1) })
 argv <- commandArgs(trailingOnly = TRUE)
@@ -232,7 +234,63 @@ if (wants("per-batch")) {
               med(table, "ratio"), med(table, "kfit_w1") - med(table, "keras_gen")))
 }
 
-# -- 4. R callbacks: kfit's fit() against keras3's own -------------------------------
+# -- 4. start-up and memory of a worker whose generator holds 1 GB ----------------
+# The generator captures a 1 GiB matrix (2^20 x 128 doubles), copied into its
+# worker with the closure: the payload is serialized once (timed alone
+# here), the worker reads it, then makes the first batch. Against the same
+# generator over 1024 rows: the time from fit() to the begin of batch 0, and
+# the peak resident memory (VmHWM) the worker reports at its first call.
+if (wants("startup")) {
+  big_generator <- function(rows, mem_file) {
+    data <- matrix(runif(rows * 128), rows, 128L)
+    targets <- runif(rows)
+    first <- TRUE
+    function() {
+      if (first) {
+        first <<- FALSE
+        writeLines(grep("^VmHWM", readLines("/proc/self/status"), value = TRUE), mem_file)
+      }
+      i <- sample.int(rows, 128L)
+      list(data[i, , drop = FALSE], targets[i])
+    }
+  }
+  peak_mb <- function(mem_file) {
+    as.numeric(gsub("[^0-9]", "", readLines(mem_file))) / 1024
+  }
+  model128 <- sup$dense_model(128L, list(64L))
+  cat("\n== Start-up of a worker whose generator holds a 1 GiB matrix (2^20 x 128 doubles), against 1024 rows; 20 steps of 128\n")
+  table <- table_start(c("startup_1GB", "startup_small", "extra_s", "serialize_s",
+                         "worker_MB_1GB", "worker_MB_sm"))
+  for (round in seq_len(repeats)) {
+    got <- list()
+    for (rows in c(2^20, 1024)) {
+      mem_file <- tempfile()
+      gen <- big_generator(rows, mem_file)
+      timer <- kfit_run(model128, gen, 20L, 1L)
+      got[[as.character(rows)]] <- list(startup = startup(timer), mb = peak_mb(mem_file))
+      if (rows > 1024) {
+        serialize_s <- system.time({
+          plan <- kfit:::worker_prepare(gen, 1L)
+        })[["elapsed"]]
+        unlink(plan$path)
+      }
+      rm(gen)
+      invisible(gc())
+    }
+    big <- got[[as.character(2^20)]]
+    small <- got[["1024"]]
+    table <- table_add(table, list(
+      startup_1GB = big$startup, startup_small = small$startup,
+      extra_s = big$startup - small$startup, serialize_s = serialize_s,
+      worker_MB_1GB = big$mb, worker_MB_sm = small$mb
+    ))
+  }
+  cat(sprintf("a 1 GiB closure starts %.1f s later (%.1f s of it serializing in the session); the worker peaks at %.0f MB (%.0f MB with 1024 rows)\n",
+              med(table, "extra_s"), med(table, "serialize_s"),
+              med(table, "worker_MB_1GB"), med(table, "worker_MB_sm")))
+}
+
+# -- 5. R callbacks: kfit's fit() against keras3's own -------------------------------
 if (wants("callbacks")) {
   if (world != "cran") {
     cat("\n== R callbacks: skipped (keras3 needs the cran world: reticulate >= 1.42 and keras3)\n")

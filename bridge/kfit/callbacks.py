@@ -1,5 +1,5 @@
-"""kfit's own Keras callbacks: stream guard (first), hook markers around the
-user's callbacks, and history (last)."""
+"""kfit's own Keras callbacks: interrupt check and stream guard (first), hook
+markers around the user's callbacks, and history (last)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,24 @@ from typing import Any
 import keras
 from keras.src.utils import is_default
 
+from kfit import interrupt
 from kfit.data.stream import END, BatchStream, Failure
 from kfit.errors import KfitDataError
 from kfit.history import TrainingHistory
+
+
+class InterruptCheck(keras.callbacks.Callback):
+    """Stops training at the next hook once Ctrl-C reached the run, in case
+    its `KeyboardInterrupt` was raised where Python ignores exceptions (see
+    `kfit.interrupt.pending`)."""
+
+    def _check(self, *args: Any, **kwargs: Any) -> None:
+        if interrupt.pending():
+            raise KeyboardInterrupt()
+
+    on_epoch_begin = on_epoch_end = _check
+    on_train_batch_begin = on_train_batch_end = _check
+    on_test_batch_begin = on_test_batch_end = _check
 
 
 class StreamGuard(keras.callbacks.Callback):

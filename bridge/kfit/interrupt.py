@@ -30,6 +30,20 @@ class SigintState:
         self.count = 0
 
 
+_runs: list[SigintState] = []  # the runs in progress, innermost last
+
+
+def pending() -> bool:
+    """True once a Ctrl-C reached the innermost run in progress.
+
+    The handler raises `KeyboardInterrupt` at whatever Python line the main
+    thread runs; where Python ignores exceptions (a finalizer run by garbage
+    collection, a weakref callback) that one is lost, and
+    `kfit.callbacks.InterruptCheck` raises again at the next hook.
+    """
+    return bool(_runs) and _runs[-1].count > 0
+
+
 @functools.cache
 def _libc() -> Any:
     return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
@@ -65,4 +79,8 @@ def interruptible() -> Iterator[SigintState]:
 
     with keep_sigint():
         signal.signal(signal.SIGINT, handler)
-        yield state
+        _runs.append(state)
+        try:
+            yield state
+        finally:
+            _runs.remove(state)

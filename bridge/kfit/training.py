@@ -21,6 +21,7 @@ from kfit.arguments import EpochRange
 from kfit.callbacks import (
     HistoryRecorder,
     HookPosition,
+    InterruptCheck,
     StreamGuard,
     hook_place,
     with_markers,
@@ -62,7 +63,7 @@ def _fit_arguments(run: Run, guard: StreamGuard,
         "initial_epoch": run.epochs.keras_initial_epoch,
         "steps_per_epoch": train.steps, "shuffle": train.shuffle,
         "class_weight": train.class_weight, "verbose": run.verbose,
-        "callbacks": [guard, *with_markers(run.callbacks, position),
+        "callbacks": [InterruptCheck(), guard, *with_markers(run.callbacks, position),
                       HistoryRecorder(run.history)],
         "validation_freq": run.validation_freq,
     }

@@ -1,0 +1,81 @@
+"""Ctrl-C during kfit.fit(), Python-hosted: one clean KeyboardInterrupt with
+the finished epochs, also when Python swallows the first one.
+
+(Real SIGINTs to R sessions: r_pkg/tests/testthat/test-interrupt.R.)"""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import kfit
+from kfit import interrupt
+
+
+class _SigintInFinalizer:
+    """Raises SIGINT from `__del__`: Python runs the handler there at once,
+    and a `KeyboardInterrupt` raised in a finalizer is printed and ignored."""
+
+    def __del__(self) -> None:
+        signal.raise_signal(signal.SIGINT)
+
+
+class _TrapAt(keras.callbacks.Callback):
+    def __init__(self, epoch: int, batch: int) -> None:
+        super().__init__()
+        self.at = (epoch, batch)
+        self.epoch = 0
+        self.batches_after: list[tuple[int, int]] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        where = (self.epoch, batch + 1)
+        if where > self.at:
+            self.batches_after.append(where)
+        if where == self.at:
+            trap = _SigintInFinalizer()
+            del trap  # the finalizer runs here
+
+
+def _model() -> keras.Model:
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def test_a_ctrl_c_swallowed_by_a_finalizer_still_stops_at_the_next_hook(monkeypatch):
+    ignored: list[type] = []
+    monkeypatch.setattr(sys, "unraisablehook",
+                        lambda unraisable: ignored.append(unraisable.exc_type))
+    handler_before = signal.getsignal(signal.SIGINT)
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    trap = _TrapAt(epoch=2, batch=3)
+    with pytest.raises(KeyboardInterrupt) as info:
+        kfit.fit(_model(), x, x.sum(axis=1), batch_size=8, epochs=50, verbose=0,
+                 callbacks=[trap], view_metrics=False)
+    assert ignored == [KeyboardInterrupt]  # Python did swallow the first one
+    assert trap.batches_after == []  # stopped before the next batch ended
+    history = info.value.history
+    assert history.epochs == [1]
+    assert np.isfinite(history.metrics["loss"]).all()
+    assert not interrupt.pending()  # the run is over
+    assert signal.getsignal(signal.SIGINT) is handler_before
+
+
+def test_fit_after_an_interrupt_trains_all_its_epochs(monkeypatch):
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)
+    x = np.random.default_rng(1).normal(size=(32, 4)).astype("float32")
+    model = _model()
+    with pytest.raises(KeyboardInterrupt):
+        kfit.fit(model, x, x.sum(axis=1), batch_size=8, epochs=20, verbose=0,
+                 callbacks=[_TrapAt(epoch=1, batch=2)], view_metrics=False)
+    history = kfit.fit(model, x, x.sum(axis=1), batch_size=8, epochs=3, verbose=0,
+                       view_metrics=False)
+    assert history.epochs == [1, 2, 3]
