@@ -39,9 +39,10 @@ generics::fit
 #'   `fit()` makes runs identical.
 #' * Big data captured by the function is copied into each worker (it is
 #'   serialized once to a temporary file, which every worker reads): a
-#'   generator over a 1 GB matrix took about 11 s longer to start (on a busy
-#'   2-core machine) and 1 GB of memory per worker. Keep big data in files
-#'   the function reads, or use `workers = 0`.
+#'   generator over a 1 GiB matrix starts 4 to 8 s later than a small one on
+#'   a 2-core machine (about 1 s of it serializing) and its worker peaks at
+#'   1.1 GB of memory (`bench/r_generator.R --only startup` measures it). Keep
+#'   big data in files the function reads, or use `workers = 0`.
 #' * Output of `print()`/`message()` in a worker appears on the terminal,
 #'   not in knitr output.
 #' * A worker that dies stops training with an error of class
