@@ -50,7 +50,7 @@ class Case:
     check: Callable[[Any, Any], None] | None = None
     model: str = "classifier"
     child: bool = False
-    timeout: float = 60.0
+    timeout: float = 120.0
     attributes: dict[str, Any] = field(default_factory=dict)
 
 
