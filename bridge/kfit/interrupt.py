@@ -37,9 +37,9 @@ def pending() -> bool:
     """True once a Ctrl-C reached the innermost run in progress.
 
     The handler raises `KeyboardInterrupt` at whatever Python line the main
-    thread runs; where Python ignores exceptions (a finalizer run by garbage
-    collection, a weakref callback) that one is lost, and
-    `kfit.callbacks.InterruptCheck` raises again at the next hook.
+    thread runs, except inside a finalizer; where Python ignores exceptions
+    (a finalizer, a weakref callback) it would be lost, so
+    `kfit.callbacks.InterruptCheck` raises it at the next hook.
     """
     return bool(_runs) and _runs[-1].count > 0
 
@@ -64,6 +64,17 @@ def keep_sigint() -> Iterator[None]:
         libc.sigaction(signal.SIGINT, saved, None)
 
 
+def _in_finalizer(frame: FrameType | None) -> bool:
+    """True when `frame` runs inside a `__del__` (TensorFlow's run often, from
+    garbage collection): Python would print a KeyboardInterrupt raised there
+    and drop it, so the next hook raises it instead (`InterruptCheck`)."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextlib.contextmanager
 def interruptible() -> Iterator[SigintState]:
     """SIGINT -> one KeyboardInterrupt for the duration of the block."""
@@ -74,7 +85,7 @@ def interruptible() -> Iterator[SigintState]:
 
     def handler(signum: int, frame: FrameType | None) -> None:
         state.count += 1
-        if state.count == 1:
+        if state.count == 1 and not _in_finalizer(frame):
             raise KeyboardInterrupt()
 
     with keep_sigint():
