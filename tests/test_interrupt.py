@@ -80,3 +80,18 @@ def test_fit_after_an_interrupt_trains_all_its_epochs(monkeypatch):
     history = kfit.fit(model, x, x.sum(axis=1), batch_size=8, epochs=3, verbose=0,
                        view_metrics=False)
     assert history.epochs == [1, 2, 3]
+
+
+def test_the_interrupt_check_leaves_keras_batch_end_dispatch_as_it_is():
+    from keras.src.callbacks.callback_list import CallbackList
+
+    from kfit.callbacks import InterruptCheck
+
+    check = InterruptCheck()
+    assert check.on_train_batch_begin.__func__ is InterruptCheck._check
+    for hook in ("on_batch_end", "on_train_batch_end", "on_test_batch_end"):
+        assert keras.src.utils.is_default(getattr(check, hook)), hook
+    alone = CallbackList([keras.callbacks.Callback()])
+    with_check = CallbackList([keras.callbacks.Callback(), check])
+    assert (with_check._async_train, with_check._async_test) == (
+        alone._async_train, alone._async_test)

@@ -19,15 +19,18 @@ from kfit.history import TrainingHistory
 class InterruptCheck(keras.callbacks.Callback):
     """Stops training at the next hook once Ctrl-C reached the run, in case
     its `KeyboardInterrupt` was raised where Python ignores exceptions (see
-    `kfit.interrupt.pending`)."""
+    `kfit.interrupt.pending`).
+
+    Begin hooks and epoch ends only: Keras calls them on the main thread,
+    and a batch-end hook would turn off Keras' asynchronous batch-end
+    dispatch for every run."""
 
     def _check(self, *args: Any, **kwargs: Any) -> None:
         if interrupt.pending():
             raise KeyboardInterrupt()
 
     on_epoch_begin = on_epoch_end = _check
-    on_train_batch_begin = on_train_batch_end = _check
-    on_test_batch_begin = on_test_batch_end = _check
+    on_train_batch_begin = on_test_batch_begin = _check
 
 
 class StreamGuard(keras.callbacks.Callback):
