@@ -234,7 +234,7 @@ if (wants("per-batch")) {
               med(table, "ratio"), med(table, "kfit_w1") - med(table, "keras_gen")))
 }
 
-# -- 4. start-up and memory of a worker whose generator holds 1 GB ----------------
+# -- 4. start-up and memory of a worker whose generator holds 1 GiB ---------------
 # The generator captures a 1 GiB matrix (2^20 x 128 doubles), copied into its
 # worker with the closure: the payload is serialized once (timed alone
 # here), the worker reads it, then makes the first batch. Against the same

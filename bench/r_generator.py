@@ -99,14 +99,14 @@ def kfit_run(model: Any, gen: Any, steps: int, workers: int) -> Timer:
     return timer
 
 
-def gen_alone(gen: Any, steps: int, index: bool = False) -> float:
-    return r_number(r_call("time_generator", gen, steps, index=index))
-
-
 def gen_alone_cpu(gen: Any, steps: int, index: bool = False) -> tuple[float, float]:
     """Seconds and CPU seconds of `steps` calls of `gen` in R."""
     timed = r_call("time_generator", gen, steps, index=index)
     return r_number(timed), r_number(timed.do_slot("cpu"))
+
+
+def gen_alone(gen: Any, steps: int, index: bool = False) -> float:
+    return gen_alone_cpu(gen, steps, index)[0]
 
 
 class Rounds:

@@ -85,7 +85,6 @@ class BatchStream:
         lock = threading.Lock()
         self._not_empty = threading.Condition(lock)
         self._room = threading.Condition(lock)
-        self._producer_waits = False
         self.taken = 0  # items the reader took
         self._closed = False
         self.ran_dry = False  # an end-of-data marker reached the reader
@@ -107,10 +106,8 @@ class BatchStream:
         """Put an item, waiting for room; False if the stream was closed."""
         with self._room:
             if len(self._items) >= self.capacity:
-                self._producer_waits = True
                 while len(self._items) > self.refill_at and not self._closed:
                     self._room.wait(_POLL_SECONDS)
-                self._producer_waits = False
             if self._closed:
                 return False
             self._items.append(item)
@@ -161,8 +158,8 @@ class BatchStream:
                 self._not_empty.wait(_POLL_SECONDS)
             item = self._items.popleft()
             self.taken += 1
-            if self._producer_waits and len(self._items) <= self.refill_at:
-                self._room.notify_all()
+            if len(self._items) <= self.refill_at:
+                self._room.notify_all()  # a producer waiting for room may go on
             return item
 
     def _read(self) -> Any:
