@@ -33,72 +33,124 @@ class InterruptCheck(keras.callbacks.Callback):
     on_train_batch_begin = on_test_batch_begin = _check
 
 
-class StreamGuard(keras.callbacks.Callback):
-    """Watches the streams Keras reads, before Keras reads them.
+class _Cursor:
+    """Where Keras' steps stand in one stream: `origin` is the position of the
+    current epoch's (or validation pass's) first batch. `steps`: Keras' step
+    count for the stream (None: each pass reads to an end-of-data marker)."""
 
-    - A failure queued next is raised here, as a clean Python exception,
-      after every batch before it was trained.
+    def __init__(self, stream: BatchStream, steps: int | None) -> None:
+        self.stream = stream
+        self.steps = steps
+        self.origin = 0
+
+    def next_pass(self, steps_per_execution: int) -> bool:
+        """A pass ended: the next starts after its batches (or its end marker).
+        True when a pass with a step count ran into the end of the data."""
+        stream, start = self.stream, self.origin
+        end = stream.end_after(start)
+        ran_dry = False
+        if self.steps is not None:
+            executions = -(-self.steps // steps_per_execution)
+            self.origin += executions * steps_per_execution
+            ran_dry = end is not None and end <= self.origin
+        elif end is not None:
+            self.origin = end
+        stream.commit(self.origin)
+        return ran_dry
+
+
+class StreamGuard(keras.callbacks.Callback):
+    """Tells each stream which batches Keras' steps have used, before Keras
+    reads on (see `BatchStream`): step `b` of a pass uses the batch at
+    `origin + b`, whatever iterators Keras opened or read ahead with.
+
+    - A failure at the position a step is about to use is raised here, as a
+      clean Python exception, after every batch before it was trained.
     - A stream that runs dry (with a step count) stops training after the
       epoch; a finite generator without one stops training when the next
       epoch would have no data.
     - Producers that run in this session (R generators with `workers = 0`)
-      make the next batch here, on the main thread, between steps.
+      make the batches the next step uses here, on the main thread.
     """
 
     def __init__(self, train: BatchStream | None, validation: BatchStream | None,
-                 last_epoch: int, producers: Sequence[Any] = ()) -> None:
+                 last_epoch: int, producers: Sequence[Any] = (), *,
+                 train_steps: int | None = None,
+                 validation_steps: int | None = None) -> None:
         super().__init__()
-        self.train = train
-        self.validation = validation
+        self.train = None if train is None else _Cursor(train, train_steps)
+        self.validation = (None if validation is None
+                           else _Cursor(validation, validation_steps))
         self.last_epoch = last_epoch  # 1-based
         self.notes: list[str] = []
         self._in_session = {id(p.stream): p for p in producers if p.on_main_thread}
+        # torch fetches a step's batch before on_train_batch_begin: an
+        # in-session producer makes one batch more ahead there.
+        self._ahead = 1 if keras.backend.backend() == "torch" else 0
 
-    def _fill(self, stream: BatchStream) -> None:
+    def _per_execution(self) -> int:
+        return max(1, int(getattr(self.model, "steps_per_execution", 1) or 1))
+
+    def _fill(self, stream: BatchStream, upto: int) -> None:
+        """In-session producer: make the items before position `upto`."""
         producer = self._in_session.get(id(stream))
         if producer is None:
             return
-        wanted = max(1, int(getattr(self.model, "steps_per_execution", 1) or 1))
-        while stream.queued() < wanted and producer.produce_one():
+        while stream.produced < upto and producer.produce_one():
             pass
 
-    def _check(self, stream: BatchStream | None) -> None:
-        if stream is not None:
-            self._fill(stream)
-            head = stream.peek()
-            if isinstance(head, Failure):
-                stream.failure = head
-                raise head.error
-
-    def _next_is_end(self, stream: BatchStream) -> bool:
-        self._fill(stream)
-        return stream.peek() is END
+    def _step(self, cursor: _Cursor | None, batch: int) -> Any:
+        """Step `batch` of the pass begins: commit what came before, make sure
+        its batch exists, and raise a failure that stands there."""
+        if cursor is None:
+            return None
+        stream, position = cursor.stream, cursor.origin + batch
+        stream.commit(position)
+        self._fill(stream, position + self._per_execution() + self._ahead)
+        item = stream.item_at(position)
+        if isinstance(item, Failure):
+            stream.failure = item
+            raise item.error
+        return item
 
     def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
-        self._check(self.train)
+        self._step(self.train, batch)
 
     def on_test_batch_begin(self, batch: int, logs: Any = None) -> None:
-        self._check(self.validation)
-        if batch == 0 and self.validation is not None and \
-                self._next_is_end(self.validation):
+        item = self._step(self.validation, batch)
+        if batch == 0 and item is END:
             raise KfitDataError(
                 "The generator `validation_data` had no batch left for validation. "
                 "Hint: give `validation_steps`, or make the generator start over "
                 "after it returns NULL / stops.")
 
+    def on_test_end(self, logs: Any = None) -> None:
+        cursor = self.validation
+        if cursor is None:
+            return
+        cursor.next_pass(self._per_execution())
+        if self._ahead or getattr(self.model, "_distribute_strategy", None):
+            # The next pass's first batch is read before its first hook: by
+            # torch, and by Keras' model build under tf.distribute.
+            self._fill(cursor.stream, cursor.origin + 1)
+
     def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
         real_epoch = epoch + 1
-        stream = self.train
-        if stream is None:
+        cursor = self.train
+        if cursor is None:
             return
-        if stream.continuous and stream.ran_dry:
+        stream = cursor.stream
+        if cursor.next_pass(self._per_execution()):
             self.notes.append(
                 f"The training data ran out in epoch {real_epoch}; training stopped "
                 "after it. Make sure the generator can yield `steps_per_epoch` x "
                 "epochs batches.")
             self.model.stop_training = True
-        elif (not stream.continuous and real_epoch < self.last_epoch
-              and self._next_is_end(stream)):
+            return
+        if real_epoch >= self.last_epoch:
+            return
+        self._fill(stream, cursor.origin + 1 + self._ahead)
+        if not stream.continuous and stream.item_at(cursor.origin) is END:
             self.notes.append(
                 f"The training generator had no data left after epoch {real_epoch}; "
                 "training stopped. Make sure it starts over after it ends (an R "

@@ -90,7 +90,9 @@ def train(run: Run) -> TrainingHistory:
     producers = [p for f in feeds for p in f.producers]
     guard = StreamGuard(run.train.stream,
                         run.validation.stream if run.validation else None,
-                        run.epochs.last, producers)
+                        run.epochs.last, producers, train_steps=run.train.steps,
+                        validation_steps=run.validation.steps if run.validation
+                        else None)
     position = HookPosition()
     arguments = _fit_arguments(run, guard, position)
     switch = sys.getswitchinterval()
@@ -114,6 +116,9 @@ def train(run: Run) -> TrainingHistory:
     finally:
         sys.setswitchinterval(switch)
         stop_producers(producers)
+        for feed in feeds:
+            if feed.adapter is not None:
+                feed.adapter.release()
     for note in guard.notes:
         warnings.warn(KfitWarning(note), stacklevel=4)
     return run.history

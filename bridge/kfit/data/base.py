@@ -44,6 +44,7 @@ class Feed:
     class_weight: ClassWeight | None = None  # only for Keras-native datasets
     stream: BatchStream | None = None
     producers: list[Producer] = field(default_factory=list)
+    adapter: Any = None  # the StreamAdapter Keras reads `stream` through
     samples: int | None = None
     known_steps: int | None = None  # batches per epoch, when the source knows
 

@@ -171,7 +171,7 @@ class RGeneratorSource:
         pool.start()
         holder: dict[str, BatchStream] = {}
         reader = WorkerReader(pool, steps=steps, max_in_flight=options.max_queue_size,
-                              taken=lambda: holder["stream"].taken,
+                              taken=lambda: holder["stream"].committed,
                               convert=self.convert)
         return stream_feed(self._checked(reader.pull), options, label=label,
                            on_main_thread=False,

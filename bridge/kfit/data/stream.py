@@ -1,17 +1,17 @@
-"""A bounded stream of batches from producers to Keras.
+"""A bounded, position-addressed stream of batches from producers to Keras.
 
 Producers (the main thread between steps, or background threads) put
-batches, end-of-data markers and failures into a bounded queue; Keras reads
-it through a `tf.data.Dataset.from_generator` without autotuned prefetch
-(see DESIGN.md). The stream also tracks the
-epoch and step of each produced batch, so errors can say where they
-happened.
+batches, end-of-data markers and failures; Keras reads them through
+`kfit.data.keras_adapter.StreamAdapter`, as many times as it opens an
+iterator. `Position` tracks the epoch and step of each produced batch, so
+errors can say where they happened.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,14 @@ class _End:
 
 
 END = _End()
+
+
+class _Superseded:
+    def __repr__(self) -> str:
+        return "SUPERSEDED"
+
+
+SUPERSEDED = _Superseded()
 
 
 @dataclass
@@ -60,16 +68,27 @@ class Position:
 
 
 class BatchStream:
-    """Bounded queue of batches, read by Keras through tf.data.
+    """Batches by position, from producers to however many readers Keras opens.
 
-    A producer that found the queue full waits until Keras has taken it
-    down to half (`refill_at`), then makes batches in a burst: it wakes once
-    per few batches instead of once per batch, and each wake-up costs the
-    training thread a GIL hand-off.
+    Every item (batch, end-of-data marker, failure) has a position: 0, 1, 2,
+    ... in the order it was produced. Keras' reads are not its steps: the
+    JAX and torch trainers read a batch through a throwaway iterator to
+    build the model, `tf.distribute` does so per `fit()` and per validation
+    and its iterators read ahead, torch fetches a batch before
+    `on_train_batch_begin`. So a reader does not consume what it reads: the
+    trainer's hooks `commit()` the positions that steps have used (see
+    `kfit.callbacks.StreamGuard`), and each new reader starts at the first
+    position not committed. What a throwaway or superseded reader read ahead
+    is read again by the next one: every batch is trained once, in order.
+
+    Items are kept from the committed position on; a producer may be
+    `max_queue_size` items ahead of it. One that found the stream full waits
+    until commits have brought it down to half (`refill_at`), then makes
+    batches in a burst: a wake-up per few batches, not per batch.
 
     Args:
         role: "training" or "validation" (for messages).
-        max_queue_size: batches produced ahead at most.
+        max_queue_size: items produced ahead of the committed position.
         continuous: True when Keras reads it with a step count
             (steps_per_epoch/validation_steps): one reader across epochs,
             end-of-data means the data ran out. False: every epoch reads
@@ -81,22 +100,29 @@ class BatchStream:
         self.continuous = continuous
         self.capacity = max(1, max_queue_size)
         self.refill_at = self.capacity // 2
-        self._items: deque[Any] = deque()
+        self._items: deque[Any] = deque()  # positions _base, _base + 1, ...
+        self._base = 0
+        self.committed = 0  # positions before this were used by steps
+        self._generation = 0  # the newest reader's; older readers end
         lock = threading.Lock()
-        self._not_empty = threading.Condition(lock)
+        self._produced = threading.Condition(lock)  # an item, or the end
         self._room = threading.Condition(lock)
-        self.taken = 0  # items the reader took
         self._closed = False
-        self.ran_dry = False  # an end-of-data marker reached the reader
         self.producer_done = False  # nothing more will be put
         self.failure: Failure | None = None
 
     # -- producer side -------------------------------------------------------
-    def has_room(self) -> bool:
-        return len(self._items) < self.capacity
+    @property
+    def produced(self) -> int:
+        """Items put so far (the position of the next one)."""
+        return self._base + len(self._items)
 
     def queued(self) -> int:
-        return len(self._items)
+        """Items produced and not yet committed."""
+        return self.produced - self.committed
+
+    def has_room(self) -> bool:
+        return self.queued() < self.capacity
 
     @property
     def closed(self) -> bool:
@@ -105,86 +131,97 @@ class BatchStream:
     def put(self, item: Batch | _End | Failure) -> bool:
         """Put an item, waiting for room; False if the stream was closed."""
         with self._room:
-            if len(self._items) >= self.capacity:
-                while len(self._items) > self.refill_at and not self._closed:
+            if self.queued() >= self.capacity:
+                while self.queued() > self.refill_at and not self._closed:
                     self._room.wait(_POLL_SECONDS)
             if self._closed:
                 return False
             self._items.append(item)
-            if len(self._items) == 1:
-                # Both the reader (take) and the stream guard (peek) may
-                # wait for an item: wake them all.
-                self._not_empty.notify_all()
+            self._produced.notify_all()  # readers and the guard may wait
         return True
 
     def finish(self) -> None:
         """The producer will put nothing more."""
-        with self._not_empty:
+        with self._produced:
             self.producer_done = True
-            self._not_empty.notify_all()
+            self._produced.notify_all()
 
     def close(self) -> None:
-        """Stop producers and readers; what is queued is dropped."""
+        """Stop producers and readers, and drop every item."""
         with self._room:
             self._closed = True
+            self._base += len(self._items)
+            self._items.clear()
             self._room.notify_all()
-            self._not_empty.notify_all()
+            self._produced.notify_all()
 
-    # -- reader side ---------------------------------------------------------
-    def peek(self) -> Any:
-        """Wait until an item is queued and return it without taking it.
+    # -- consumer side -------------------------------------------------------
+    def commit(self, position: int) -> None:
+        """Steps have used every item before `position`: drop them, and let a
+        producer waiting for room go on once half of it is free."""
+        with self._room:
+            if position <= self.committed:
+                return
+            self.committed = position
+            while self._items and self._base < position:
+                self._items.popleft()
+                self._base += 1
+            if self.queued() <= self.refill_at:
+                self._room.notify_all()
 
-        Once the producer is done and the queue is empty, that is `END`.
+    def item_at(self, position: int, generation: int | None = None) -> Any:
+        """The item at `position`, waiting until it is produced.
+
+        Returns `END` past the last item once the producer is done, and
+        `SUPERSEDED` when a reader of an older `generation` was replaced.
+
+        Raises:
+            StreamCancelled: the stream was closed.
         """
-        with self._not_empty:
-            while True:
-                if self._items:
-                    return self._items[0]
-                if self.producer_done:
-                    return END
-                if self._closed:
-                    raise StreamCancelled(self.role)
-                self._not_empty.wait(_POLL_SECONDS)
-
-    def take(self) -> Any:
-        with self._not_empty:
+        with self._produced:
             while True:
                 if self._closed:
                     raise StreamCancelled(self.role)
-                if self._items:
-                    break
+                if generation is not None and generation != self._generation:
+                    return SUPERSEDED
+                if position < self._base:
+                    raise StreamCancelled(f"{self.role}: position {position} was "
+                                          f"committed (kept from {self._base})")
+                if position < self.produced:
+                    return self._items[position - self._base]
                 if self.producer_done:
                     return END
-                self._not_empty.wait(_POLL_SECONDS)
-            item = self._items.popleft()
-            self.taken += 1
-            if len(self._items) <= self.refill_at:
-                self._room.notify_all()  # a producer waiting for room may go on
-            return item
+                self._produced.wait(_POLL_SECONDS)
 
-    def _read(self) -> Any:
-        """The generator tf.data calls: one pass, up to an end-of-data marker."""
+    def end_after(self, position: int) -> int | None:
+        """The position just past the first end-of-data marker at or after
+        `position` (None when none is produced yet)."""
+        with self._produced:
+            start = max(position, self._base)
+            for offset in range(start - self._base, len(self._items)):
+                if self._items[offset] is END:
+                    return self._base + offset + 1
+        return None
+
+    def read(self) -> Iterator[Batch]:
+        """A new reader: from the first uncommitted position, up to an
+        end-of-data marker. Older readers end (Keras opened this one instead)."""
+        with self._produced:
+            self._generation += 1
+            generation = self._generation
+            position = self.committed
+            self._produced.notify_all()
         while True:
             try:
-                item = self.take()
+                item = self.item_at(position, generation)
             except StreamCancelled:
                 return
+            position += 1
+            if item is SUPERSEDED:
+                return
             if item is END:
-                self.ran_dry = True
                 return
             if isinstance(item, Failure):
                 self.failure = item
                 raise item.error
             yield item
-
-    def dataset(self, signature: Any) -> Any:
-        """A tf.data.Dataset reading this stream (no prefetch)."""
-        import tensorflow as tf
-
-        dataset = tf.data.Dataset.from_generator(self._read, output_signature=signature)
-        options = tf.data.Options()
-        # No hidden read-ahead: a failure is raised exactly where it stands in
-        # the stream, after every batch before it was trained.
-        options.experimental_optimization.inject_prefetch = False
-        options.autotune.enabled = False
-        return dataset.with_options(options)

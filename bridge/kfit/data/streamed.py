@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kfit.data.base import Feed, FeedOptions
-from kfit.data.batch import model_needs_targets, signature, what
+from kfit.data.batch import model_needs_targets, what
 from kfit.data.producer import SourceError, StreamProducer
 from kfit.data.stream import BatchStream, Position
 from kfit.data.tf_dataset import INFINITE, UNKNOWN
@@ -42,8 +42,12 @@ def stream_feed(pull: Callable[[], Any], options: FeedOptions, *, label: str,
                               on_main_thread=on_main_thread, normalize=normalize,
                               on_stop=on_stop, argument=options.argument)
     first = producer.peek_first()
-    return Feed(stream.dataset(signature(first)), steps=steps, stream=stream,
-                producers=[producer])
+    # Imported here: it imports Keras, which `import kfit` must not.
+    from kfit.data.keras_adapter import StreamAdapter
+
+    adapter = StreamAdapter(stream, first)
+    return Feed(adapter, steps=steps, stream=stream, producers=[producer],
+                adapter=adapter)
 
 
 def check_targets(model: Any, feed: Feed, role: str) -> None:

@@ -1,0 +1,106 @@
+"""How Keras reads a `BatchStream`: a Keras `DataAdapter` for every backend.
+
+Keras' `get_data_adapter()` takes a `DataAdapter` instance as it is (its
+documented way to pass a custom adapter); each of the backends then asks it
+for the iterator it uses: `get_tf_dataset()` (TensorFlow, also under
+`tf.distribute`), `get_jax_iterator()` (JAX, also under
+`keras.distribution`), `get_torch_dataloader()` (torch). Each iterator Keras
+opens is a new `BatchStream.read()`, starting at the first batch no step has
+used, so Keras may open, reset, read ahead of and drop iterators as it likes.
+JAX and torch need no TensorFlow here: only `get_tf_dataset()` imports it.
+
+The adapter holds its stream through `release()`-able indirection:
+`tf.data.Dataset.from_generator` keeps its generator function alive after
+`fit()` returns, and that must not keep the stream and its batches alive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from keras.src.trainers.data_adapters.data_adapter import DataAdapter
+
+from kfit.data.batch import signature
+from kfit.data.stream import BatchStream
+
+
+class _Reads:
+    """What Keras' iterators hold: the stream until `release()`."""
+
+    def __init__(self, stream: BatchStream) -> None:
+        self.stream: BatchStream | None = stream
+
+    def __call__(self) -> Iterator[Any]:
+        stream = self.stream
+        if stream is None:  # the fit is over: an iterator left behind ends
+            return iter(())
+        return stream.read()
+
+    def __iter__(self) -> Iterator[Any]:
+        return self()
+
+
+class StreamAdapter(DataAdapter):
+    """A `BatchStream` as Keras data, re-readable from its first unused batch.
+
+    Args:
+        stream: the stream Keras reads.
+        first: the first batch (for the tf.data signature; already in the
+            stream).
+    """
+
+    def __init__(self, stream: BatchStream, first: Any) -> None:
+        self._reads = _Reads(stream)
+        self._first = first
+        self._dataset: Any = None
+
+    def release(self) -> None:
+        """Let go of the stream and every batch (the fit is over)."""
+        self._reads.stream = None
+        self._first = None
+
+    # -- iterators, one per backend ------------------------------------------
+    def get_numpy_iterator(self) -> Iterator[Any]:
+        return self._reads()
+
+    def get_jax_iterator(self) -> Iterator[Any]:
+        return self._reads()
+
+    def get_tf_dataset(self) -> Any:
+        if self._dataset is None:
+            import tensorflow as tf  # only the TensorFlow backend reads tf.data
+
+            dataset = tf.data.Dataset.from_generator(
+                self._reads, output_signature=signature(self._first))
+            options = tf.data.Options()
+            # No hidden read-ahead of kfit's own: Keras and tf.distribute read
+            # ahead as they like, and the stream replays what went unused.
+            options.experimental_optimization.inject_prefetch = False
+            options.autotune.enabled = False
+            self._dataset = dataset.with_options(options)
+        return self._dataset
+
+    def get_torch_dataloader(self) -> Any:
+        from keras.src.trainers.data_adapters.data_adapter_utils import (
+            get_torch_dataloader,
+        )
+
+        return get_torch_dataloader(self._reads)
+
+    # -- what Keras asks of every adapter -------------------------------------
+    @property
+    def num_batches(self) -> int | None:
+        return None  # Keras counts steps (steps_per_epoch) or reads to the end
+
+    @property
+    def batch_size(self) -> int | None:
+        return None
+
+    @property
+    def has_partial_batch(self) -> bool | None:
+        return None
+
+    @property
+    def partial_batch_size(self) -> int | None:
+        return None
