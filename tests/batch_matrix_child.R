@@ -36,7 +36,7 @@ run_case <- function(name) {
   out <- probe$record(model)
   out$setup <- setup
   out$case <- name
-  out$error <- error
+  out["error"] <- list(error)
   out$history <- lapply(metrics, as.list)
   out$epochs <- as.list(epochs)
   cat("\nRESULT ", json$dumps(out), "\n", sep = "")

@@ -84,6 +84,11 @@ def make_model(keras: Any, seed: int = 1, replicas: int = 1) -> Any:
     hidden = keras.layers.Dense(4, activation="relu")(probe(inputs))
     outputs = keras.layers.Dense(3, activation="softmax")(hidden)
     model = keras.Model(inputs, outputs)
+    rng = np.random.default_rng(seed)  # the same weights on every backend
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            layer.set_weights([rng.normal(scale=0.5, size=w.shape).astype("float32")
+                               for w in layer.get_weights()])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model

@@ -10,35 +10,37 @@ from collections import deque
 import pytest
 
 from kfit.data import stream as stream_module
-from kfit.data.stream import END, BatchStream, StreamCancelled
+from kfit.data.stream import END, BatchStream, Failure, StreamCancelled
 from kfit.r.codec import Frame
 from kfit.workers.pool import INDEX, NEXT
 from kfit.workers.reader import WorkerReader
 
 
-def test_a_full_stream_takes_a_burst_once_half_is_free() -> None:
+def test_a_full_stream_takes_a_burst_once_commits_free_half() -> None:
     stream = BatchStream("training", 6, continuous=True)
     assert stream.refill_at == 3
     for i in range(6):
         assert stream.put(i)
     done = threading.Event()
     threading.Thread(target=lambda: (stream.put(6), done.set()), daemon=True).start()
-    time.sleep(0.05)
-    taken = []
-    for _ in range(2):  # 5, then 4 left: above half, the producer still waits
-        taken.append(stream.take())
+    reader = stream.read()
+    read = [next(reader) for _ in range(6)]  # reading frees nothing: steps do
+    time.sleep(0.12)
+    assert not done.is_set()
+    for used in (1, 2):  # 5, then 4 uncommitted: above half, still waiting
+        stream.commit(used)
         time.sleep(0.12)  # over two poll intervals: no timeout lets it through
         assert not done.is_set()
-        assert stream.queued() == 6 - len(taken)
-    taken.append(stream.take())  # 3 left: half is free, the burst starts
+        assert stream.queued() == 6 - used
+    stream.commit(3)  # 3 left: half is free, the burst starts
     assert done.wait(1.0)
     assert stream.queued() == 4
-    taken += [stream.take() for _ in range(4)]
-    assert taken == list(range(7))
-    assert stream.taken == 7
+    read.append(next(reader))
+    assert read == list(range(7))
+    assert stream.committed == 3
 
 
-def test_a_producer_never_has_more_than_max_queue_size_queued() -> None:
+def test_a_producer_never_has_more_than_max_queue_size_uncommitted() -> None:
     stream = BatchStream("training", 4, continuous=True)
     most: list[int] = []
 
@@ -52,14 +54,56 @@ def test_a_producer_never_has_more_than_max_queue_size_queued() -> None:
     thread = threading.Thread(target=produce, daemon=True)
     thread.start()
     got = []
-    while (item := stream.take()) is not END:
+    for item in stream.read():
         got.append(item)
+        stream.commit(len(got))  # the step that used it begins the next
         if len(got) % 7 == 0:
-            time.sleep(0.002)  # a slower reader now and then: the queue fills
+            time.sleep(0.002)  # a slower reader now and then: the stream fills
     thread.join(5)
     assert got == list(range(300))
     assert max(most) == 4
-    assert stream.take() is END  # done and empty: END at once, every time
+    assert stream.item_at(301) is END  # done and past the end: END, every time
+
+
+def test_a_new_reader_starts_at_the_first_uncommitted_batch() -> None:
+    stream = BatchStream("training", 10, continuous=True)
+    for i in range(8):
+        stream.put(i)
+    throwaway = stream.read()  # e.g. Keras building the model
+    assert [next(throwaway) for _ in range(4)] == [0, 1, 2, 3]  # read ahead
+    reader = stream.read()  # Keras resets: the read-ahead is read again
+    assert next(reader) == 0
+    assert list(throwaway) == []  # the older reader ends
+    stream.commit(1)
+    assert [next(reader) for _ in range(3)] == [1, 2, 3]
+    stream.commit(3)  # a step uses batch 2; batch 3 was only read ahead
+    assert next(stream.read()) == 3
+
+
+def test_a_failure_waits_for_the_reader_at_its_position() -> None:
+    stream = BatchStream("training", 10, continuous=True)
+    error = RuntimeError("broken")
+    for item in (0, 1, Failure(error, 1, 3)):
+        stream.put(item)
+    stream.finish()
+    assert isinstance(stream.item_at(2), Failure)
+    assert stream.failure is None  # nobody reached it yet
+    reader = stream.read()
+    assert [next(reader), next(reader)] == [0, 1]
+    with pytest.raises(RuntimeError, match="broken"):
+        next(reader)
+    assert stream.failure.error is error
+
+
+def test_end_after_finds_the_pass_end() -> None:
+    stream = BatchStream("validation", 10, continuous=False)
+    for item in (0, 1, END, 3, END):
+        stream.put(item)
+    assert stream.end_after(0) == 3
+    assert stream.end_after(3) == 5
+    assert stream.end_after(5) is None
+    stream.commit(3)
+    assert stream.end_after(0) == 5  # committed items are gone
 
 
 def test_close_releases_a_waiting_producer_and_reader() -> None:
@@ -72,12 +116,12 @@ def test_close_releases_a_waiting_producer_and_reader() -> None:
     stream.close()
     producer.join(1)
     assert result == [False]
-    with pytest.raises(StreamCancelled):
-        stream.take()
-    waiting = BatchStream("training", 2, continuous=True)  # a guard's peek
+    assert list(stream.read()) == []  # a reader of a closed stream ends
+    assert stream.queued() == 0  # and its items are dropped
+    waiting = BatchStream("training", 2, continuous=True)  # a guard's wait
     threading.Timer(0.05, waiting.close).start()
     with pytest.raises(StreamCancelled):
-        waiting.peek()
+        waiting.item_at(0)
 
 
 def test_finish_wakes_a_reader_waiting_on_an_empty_stream(monkeypatch) -> None:
@@ -85,7 +129,8 @@ def test_finish_wakes_a_reader_waiting_on_an_empty_stream(monkeypatch) -> None:
     monkeypatch.setattr(stream_module, "_POLL_SECONDS", 600.0)
     stream = BatchStream("training", 2, continuous=True)
     got: list[object] = []
-    reader = threading.Thread(target=lambda: got.append(stream.take()), daemon=True)
+    reader = threading.Thread(target=lambda: got.append(stream.item_at(0)),
+                              daemon=True)
     reader.start()
     time.sleep(0.05)
     stream.finish()

@@ -22,7 +22,7 @@ from typing import Any
 from keras.src.trainers.data_adapters.data_adapter import DataAdapter
 
 from kfit.data.batch import signature
-from kfit.data.stream import BatchStream
+from kfit.data.stream import BatchStream, reads
 
 
 class _Reads:
@@ -32,10 +32,7 @@ class _Reads:
         self.stream: BatchStream | None = stream
 
     def __call__(self) -> Iterator[Any]:
-        stream = self.stream
-        if stream is None:  # the fit is over: an iterator left behind ends
-            return iter(())
-        return stream.read()
+        return reads(lambda: self.stream)  # None once the fit is over: it ends
 
     def __iter__(self) -> Iterator[Any]:
         return self()

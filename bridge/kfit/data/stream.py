@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,6 +151,7 @@ class BatchStream:
         with self._room:
             self._closed = True
             self._base += len(self._items)
+            self.committed = self._base
             self._items.clear()
             self._room.notify_all()
             self._produced.notify_all()
@@ -203,25 +204,45 @@ class BatchStream:
                     return self._base + offset + 1
         return None
 
-    def read(self) -> Iterator[Batch]:
-        """A new reader: from the first uncommitted position, up to an
-        end-of-data marker. Older readers end (Keras opened this one instead)."""
+    def open_reader(self) -> tuple[int, int]:
+        """A new reader's generation and first position (the first one not
+        committed); older readers end at their next read."""
         with self._produced:
             self._generation += 1
-            generation = self._generation
-            position = self.committed
             self._produced.notify_all()
-        while True:
-            try:
-                item = self.item_at(position, generation)
-            except StreamCancelled:
-                return
-            position += 1
-            if item is SUPERSEDED:
-                return
-            if item is END:
-                return
-            if isinstance(item, Failure):
-                self.failure = item
-                raise item.error
-            yield item
+            return self._generation, self.committed
+
+    def read(self) -> Iterator[Batch]:
+        """A new reader (see `reads`)."""
+        return reads(lambda: self)
+
+
+def reads(get: Callable[[], BatchStream | None]) -> Iterator[Batch]:
+    """A reader of the stream `get()` returns: from the first uncommitted
+    position up to an end-of-data marker; a failure is raised where it stands.
+
+    The stream is looked up at each read and not held while suspended: a
+    reader left in tf.data's registry after `fit()` keeps no stream alive
+    once `get()` returns None.
+    """
+    stream = get()
+    if stream is None:
+        return
+    generation, position = stream.open_reader()
+    del stream
+    while True:
+        stream = get()
+        if stream is None:
+            return
+        try:
+            item = stream.item_at(position, generation)
+        except StreamCancelled:
+            return
+        position += 1
+        if item is SUPERSEDED or item is END:
+            return
+        if isinstance(item, Failure):
+            stream.failure = item
+            raise item.error
+        del stream
+        yield item
