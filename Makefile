@@ -101,10 +101,11 @@ $(STAMPS)/venv: pyproject.toml setup/constraints-debian.txt $(STAMPS)/apt
 	$(PY) -m pip install -q --disable-pip-version-check -c setup/constraints-debian.txt -e ".[test,rpy2,cpu]"
 	@touch $@
 
-# The cran world's Python: kfit with NumPy 2.
+# The cran world's Python: kfit with NumPy 2, and every Keras backend
+# (TensorFlow, JAX, torch: the batch-ID matrix runs its children here).
 $(STAMPS)/venv-cran: pyproject.toml setup/constraints-cran.txt $(STAMPS)/apt
 	@test -x $(PY_CRAN) || python3 -m venv $(VENV_CRAN)
-	$(PY_CRAN) -m pip install -q --disable-pip-version-check -c setup/constraints-cran.txt -e ".[rpy2,cpu]"
+	$(PY_CRAN) -m pip install -q --disable-pip-version-check -c setup/constraints-cran.txt -e ".[rpy2,cpu,jax,torch]"
 	@touch $@
 
 # The cran world's R library: reticulate and keras3 from $(CRAN_REPO), built afresh

@@ -136,3 +136,33 @@ def test_r_hosted(setup: str, case: str) -> None:
 def test_the_matrix_covers_every_source_kind() -> None:
     assert sys.modules["batch_matrix_cases"].CASES == list(cases.EXPECTED)
     assert set(R_CASES) <= set(cases.CASES)
+
+
+MULTI_WORKER = """
+import os
+os.environ["KERAS_BACKEND"] = "tensorflow"
+import numpy as np, tensorflow as tf, keras, kfit
+strategy = tf.distribute.MultiWorkerMirroredStrategy()
+with strategy.scope():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+before = model.get_weights()
+try:
+    kfit.fit(model, np.ones((8, 3)), np.ones(8), verbose=0)
+except kfit.KfitUnsupportedError as error:
+    print("REFUSED " + str(error).replace(chr(10), " "))
+    print("UNCHANGED", all((a == b).all() for a, b in
+                           zip(before, model.get_weights(), strict=True)))
+"""
+
+
+def test_multi_worker_mirrored_is_refused_before_step_one() -> None:
+    done = subprocess.run([backend_python(), "-c", MULTI_WORKER], capture_output=True,
+                          text=True, timeout=300, env=_environment(), check=False)
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines()
+                 if line.startswith(("REFUSED", "UNCHANGED")))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "keras-team/keras#20585" in lines["REFUSED"]
+    assert "MirroredStrategy()" in lines["REFUSED"]  # the hint
+    assert len(lines["REFUSED"]) < 600  # no tensor dump
+    assert lines["UNCHANGED"] == "True"

@@ -64,6 +64,17 @@ def test_getting_started_vignette_knits(tmp_path):
     assert len(re.findall(r'<img src="data:image/png;base64', html)) >= 2
 
 
+def test_scaling_out_vignette_trains_under_mirrored_strategy(tmp_path):
+    text = text_of(knit("distributed-training", tmp_path, env=world_env("debian")))
+    assert "strategy$num_replicas_in_sync\n#> [1] 2" in text  # two replicas
+    history = re.search(r"\nhistory\n#> \n#> Final epoch \(plot to see history\):\n"
+                        r"#> accuracy: ([\d.]+)\n#>     loss: ([\d.]+)\n", text)
+    assert history, text[-4000:]
+    assert 0 < float(history[1]) <= 1 and 0 < float(history[2]) < 2
+    assert "keras$distribution$DataParallel()" in text  # shown, not run
+    assert "kfit_unsupported_error" in text
+
+
 def cran_world_env() -> dict[str, str]:
     env = world_env("cran")
     libs = env["R_LIBS_USER"].split(":")
@@ -142,9 +153,12 @@ def test_installed_package_lists_its_vignettes(installed_with_vignettes):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert sorted(done.stdout.splitlines()) == [
+        "distributed-training | Scaling out: several devices, every batch once (source, "
+        "html)",
         "getting-started | Training Keras models from R with kfit (source, html)",
         "kfit-with-keras3 | Using kfit with keras3 (source, html)",
     ]
     doc = installed_with_vignettes / "kfit" / "doc"
     built = {p.name for p in doc.iterdir()}
-    assert {"getting-started.html", "kfit-with-keras3.html"} <= built
+    assert {"getting-started.html", "kfit-with-keras3.html",
+            "distributed-training.html"} <= built

@@ -11,6 +11,7 @@ from kfit.errors import (
     KfitError,
     KfitTrainingError,
     KfitTypeError,
+    KfitUnsupportedError,
     KfitValueError,
     KfitWarning,
 )
@@ -19,7 +20,8 @@ from kfit.history import TrainingHistory
 
 __all__ = [
     "KfitArgumentError", "KfitDataError", "KfitDeprecationWarning", "KfitError",
-    "KfitTrainingError", "KfitTypeError", "KfitValueError", "KfitWarning",
+    "KfitTrainingError", "KfitTypeError", "KfitUnsupportedError", "KfitValueError",
+    "KfitWarning",
     "TrainingHistory", "fit", "fit_generator",
 ]
 __version__ = "0.1.0"

@@ -110,6 +110,11 @@ class KfitDataError(KfitError, ValueError):
     """A batch produced by a generator or data source is malformed."""
 
 
+class KfitUnsupportedError(KfitError, NotImplementedError):
+    """What is asked cannot work in this set-up (e.g. a distribution strategy
+    Keras itself fails under); nothing was trained."""
+
+
 class KfitTrainingError(KfitError, RuntimeError):
     """Training stopped because of an error in the data, a callback or R.
 

@@ -13,6 +13,7 @@ from kfit.class_weight import normalize_class_weight
 from kfit.errors import (
     KfitDeprecationWarning,
     KfitTypeError,
+    KfitUnsupportedError,
     KfitValueError,
     KfitWarning,
 )
@@ -163,6 +164,35 @@ def _check_compiled(model: Any) -> None:
                     'model$compile(optimizer = "adam", loss = "mse")')))
 
 
+# Keras 3 (3.15 at least) fails inside fit() before step 1 under these
+# strategies: keras-team/keras#20585.
+_MULTI_WORKER = ("MultiWorkerMirroredStrategy", "CollectiveAllReduceStrategy")
+
+
+def _check_distribution(model: Any) -> None:
+    """Refuse a strategy Keras cannot train under, before anything starts.
+
+    Raises:
+        KfitUnsupportedError: the model was made under
+            `tf.distribute.MultiWorkerMirroredStrategy`.
+    """
+    strategy = getattr(model, "_distribute_strategy", None)
+    names = {cls.__name__ for cls in type(strategy).__mro__}
+    if strategy is None or not names & set(_MULTI_WORKER):
+        return
+    import keras
+
+    raise KfitUnsupportedError(Say(
+        "Training under tf.distribute.MultiWorkerMirroredStrategy is not supported: "
+        "Keras {version} fails inside fit() before the first step with it "
+        "(keras-team/keras#20585). Hint: on one machine with several GPUs use "
+        "{mirrored}; across machines use the JAX backend with "
+        "keras.distribution.DataParallel (see the vignette \"Scaling out\").",
+        version=keras.__version__, mirrored=Either(
+            "tf.distribute.MirroredStrategy()",
+            "tf$distribute$MirroredStrategy()")))
+
+
 def _interruptible(function: Callable[..., TrainingHistory]
                    ) -> Callable[..., TrainingHistory]:
     """Run `function` with Ctrl-C turned into one clean interrupt (see
@@ -191,6 +221,7 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
     from kfit.training import Run, train
 
     _check_compiled(model)
+    _check_distribution(model)
     epoch_range = args.resolve_epochs(epochs, initial_epoch, zero_based=legacy_epochs)
     batch_size = args.check_batch_size("batch_size", batch_size)
     validation_batch_size = args.check_batch_size("validation_batch_size",

@@ -48,6 +48,24 @@ generics::fit
 #' * A worker that dies stops training with an error of class
 #'   `kfit_worker_error`; the finished epochs are kept (see [last_history()]).
 #'
+#' @section Backends and devices:
+#' kfit trains wherever Keras 3 does, and delivers every batch of a generator,
+#' index dataset or `PyDataset` exactly once, in order, however Keras reads
+#' ahead (see `vignette("distributed-training", package = "kfit")`):
+#' * TensorFlow on one device, and under `tf.distribute.MirroredStrategy`
+#'   (several GPUs of one machine): build and compile the model in
+#'   `strategy$scope()`; each batch is a global batch that the strategy
+#'   splits across the replicas.
+#' * JAX (`Sys.setenv(KERAS_BACKEND = "jax")` or `keras3::use_backend("jax")`
+#'   before Keras loads) on one device, and under
+#'   `keras$distribution$DataParallel()`.
+#' * torch, on one device.
+#'
+#' JAX and torch need no TensorFlow for kfit's streams (only `tf.data` input
+#' does). `tf.distribute.MultiWorkerMirroredStrategy` is refused with an
+#' error of class `kfit_unsupported_error`: Keras 3 fails under it before the
+#' first step (keras-team/keras#20585).
+#'
 #' @section Interrupting:
 #' Ctrl-C stops training within a second: the workers are stopped and
 #' `fit()` returns the history of the epochs that finished, with a warning of
