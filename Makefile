@@ -210,6 +210,7 @@ bench: setup
 	else echo "== bench/r_generator.R, R world cran: skipped ($(RLIB_CRAN)/keras3 or $(PY_CRAN) missing)"; fi
 	$(PY) bench/worker_transport.py
 	$(PY) bench/view_metrics.py
+	$(PY) bench/fit_leaks.py
 
 clean:
 	rm -rf $(STAMPS) $(LOGS) $(VENV) $(RLIB) $(VENV_CRAN) $(RLIB_CRAN)

@@ -13,9 +13,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import batch_probe
 import numpy as np
 
-import batch_probe
 import kfit
 
 STEPS, EPOCHS, VAL_STEPS = 6, 3, 2

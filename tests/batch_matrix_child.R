@@ -8,10 +8,17 @@ names <- args[-1]
 here <- dirname(normalizePath(sub("^--file=", "", grep("^--file=",
   commandArgs(FALSE), value = TRUE))))
 
+# As a keras3 user picks a backend: first thing in the session.
+if (setup == "jax-use-backend") keras3::use_backend("jax")
 library(kfit)
 child <- reticulate::import_from_path("batch_matrix_child", path = here)
-distribution <- child$configure(setup)  # backend and XLA flags, before Keras
+if (setup == "jax-use-backend") {
+  distribution <- NULL
+} else {
+  distribution <- child$configure(setup)  # backend and XLA flags, before Keras
+}
 keras <- reticulate::import("keras")
+stopifnot(keras$backend$backend() == sub("-.*", "", setup))
 cases <- reticulate::import_from_path("batch_matrix_cases", path = here)
 probe <- reticulate::import_from_path("batch_probe", path = here)
 json <- reticulate::import("json")

@@ -3,8 +3,9 @@ before Keras loads): `python batch_matrix_child.py SETUP [CASE ...]` prints
 one JSON line per case: what the probe saw trained and validated, the
 history, and the error (if any).
 
-SETUP is one of `tensorflow`, `tensorflow-mirrored`, `jax`,
-`jax-dataparallel`, `torch`. The environment (KERAS_BACKEND, XLA_FLAGS, TF's
+SETUP is one of `SETUPS`: `tensorflow`, `tensorflow-mirrored`, `jax`,
+`jax-dataparallel`, `torch`, and JAX and torch as where TensorFlow is not
+installed. The environment (KERAS_BACKEND, XLA_FLAGS, TF's
 two logical CPUs) is set here, before Keras is imported.
 """
 
@@ -22,6 +23,9 @@ SETUPS = {
     "jax": ("jax", None),
     "jax-dataparallel": ("jax", "dataparallel"),
     "torch": ("torch", None),
+    # As where TensorFlow is not installed: `import tensorflow` fails.
+    "jax-without-tensorflow": ("jax", "no-tensorflow"),
+    "torch-without-tensorflow": ("torch", "no-tensorflow"),
 }
 
 
@@ -31,6 +35,8 @@ def configure(setup: str) -> str | None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if distribution == "dataparallel":
         os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
+    if distribution == "no-tensorflow":
+        sys.modules["tensorflow"] = None  # type: ignore[assignment]
     return distribution
 
 
@@ -38,9 +44,8 @@ def main(argv: list[str]) -> None:
     setup, names = argv[0], argv[1:]
     distribution = configure(setup)
     sys.path.insert(0, str(Path(__file__).parent))
-    import keras
-
     import batch_matrix_cases as cases
+    import keras
 
     scope, replicas = _distribution(keras, distribution)
     for name in names or list(cases.CASES):

@@ -153,7 +153,8 @@ def test_installed_package_lists_its_vignettes(installed_with_vignettes):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert sorted(done.stdout.splitlines()) == [
-        "distributed-training | Scaling out: several devices, every batch once (source, "
+        "distributed-training | Scaling out: several devices, every batch once "
+        "(source, "
         "html)",
         "getting-started | Training Keras models from R with kfit (source, html)",
         "kfit-with-keras3 | Using kfit with keras3 (source, html)",
