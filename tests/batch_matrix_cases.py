@@ -51,6 +51,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "train": SEQUENTIAL, "epochs": EPOCHS,
         "val": [[1000 + 2 * e + i, float(STEPS * (e + 1))]
                 for e in range(EPOCHS) for i in (1, 2)]},
+    "small_queue": {"train": SEQUENTIAL, "epochs": EPOCHS},
     "failing_generator": {"train": _expected_stream([1, 2, 3, 4]), "epochs": 0,
                           "error": "failed at epoch 1, step 5"},
     "arrays_class_weight": {"train": _indexed(2, 8), "epochs": 2, "times": 2},
@@ -59,6 +60,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "r_index_dataset": {"train": _indexed(EPOCHS, STEPS), "epochs": EPOCHS,
                         "times": EPOCHS},
     "r_validation_generator": {"train": SEQUENTIAL, "epochs": EPOCHS},
+    "r_in_session": {"train": SEQUENTIAL, "epochs": EPOCHS},
     "r_failing_generator": {"train": _expected_stream([1, 2, 3, 4]), "epochs": 0,
                             "error": "failed at epoch 1, step 5"},
 }
@@ -82,6 +84,12 @@ R_FITS = {
         f"steps_per_epoch = {STEPS}, epochs = {EPOCHS}, validation_data = "
         "local({ n <- 1000; function() { n <<- n + 1; kfit_probe_batch(n) } }), "
         f"validation_steps = {VAL_STEPS}"),
+    # workers = 0: both generators in the session, between steps
+    "r_in_session": (
+        "local({ n <- 0; function() { n <<- n + 1; kfit_probe_batch(n) } })",
+        f"steps_per_epoch = {STEPS}, epochs = {EPOCHS}, validation_data = "
+        "local({ n <- 1000; function() { n <<- n + 1; kfit_probe_batch(n) } }), "
+        f"validation_steps = {VAL_STEPS}, workers = 0"),
     "r_failing_generator": (
         "local({ n <- 0; function() { n <<- n + 1\n"
         "  if (n == 5) stop(\"batch 5 is broken\"); kfit_probe_batch(n) } })",
@@ -91,7 +99,8 @@ R_FITS = {
 
 def validation_passes(case: str) -> list[list[int]]:
     """The batch numbers of each validation pass, pass by pass."""
-    if case not in ("validation_generator", "r_validation_generator"):
+    if case not in ("validation_generator", "r_validation_generator",
+                    "r_in_session", "small_queue"):
         return []
     return [[1000 + 2 * e + 1, 1000 + 2 * e + 2] for e in range(EPOCHS)]
 
@@ -168,6 +177,10 @@ def _cases(keras: Any) -> dict[str, Callable[[Any], Any]]:
         "validation_generator": lambda m: fit(
             m, _numbers(), steps_per_epoch=STEPS, validation_data=_numbers(1001),
             validation_steps=VAL_STEPS, **common),
+        # max_queue_size = 1: Keras' read-ahead must not wait on the producer
+        "small_queue": lambda m: fit(
+            m, _numbers(), steps_per_epoch=STEPS, validation_data=_numbers(1001),
+            validation_steps=VAL_STEPS, max_queue_size=1, **common),
         "failing_generator": lambda m: fit(m, _failing(), steps_per_epoch=8,
                                            epochs=2, verbose=0),
         "arrays_class_weight": lambda m: fit(

@@ -64,7 +64,8 @@ def assert_threads_back(count_before: int, timeout: float = 60.0) -> None:
         if not kfit_threads() and threading.active_count() <= count_before:
             return
         time.sleep(0.05)
-    assert kfit_threads() == []
+    left = kfit_threads()
+    assert left == [], left
     assert threading.active_count() == count_before, [
         t.name for t in threading.enumerate()]
 

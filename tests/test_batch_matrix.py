@@ -30,7 +30,7 @@ SETUPS = ["tensorflow", "tensorflow-mirrored", "jax", "jax-dataparallel", "torch
 R_SETUPS = ["tensorflow", "tensorflow-mirrored", "jax", "jax-dataparallel", "torch",
             "jax-use-backend"]
 R_CASES = ["r_generator", "r_generator_null", "r_index_dataset",
-           "r_validation_generator", "r_failing_generator"]
+           "r_validation_generator", "r_in_session", "r_failing_generator"]
 
 
 def backend_python() -> str:

@@ -76,7 +76,7 @@ class StreamGuard(keras.callbacks.Callback):
     def __init__(self, train: BatchStream | None, validation: BatchStream | None,
                  last_epoch: int, producers: Sequence[Any] = (), *,
                  train_steps: int | None = None,
-                 validation_steps: int | None = None) -> None:
+                 validation_steps: int | None = None, read_ahead: int = 0) -> None:
         super().__init__()
         self.train = None if train is None else _Cursor(train, train_steps)
         self.validation = (None if validation is None
@@ -84,9 +84,15 @@ class StreamGuard(keras.callbacks.Callback):
         self.last_epoch = last_epoch  # 1-based
         self.notes: list[str] = []
         self._in_session = {id(p.stream): p for p in producers if p.on_main_thread}
-        # torch fetches a step's batch before on_train_batch_begin: an
-        # in-session producer makes one batch more ahead there.
-        self._ahead = 1 if keras.backend.backend() == "torch" else 0
+        # Batches Keras reads past a step (`keras_adapter.read_ahead`): an
+        # in-session producer makes them ahead, here on the main thread.
+        self.read_ahead = read_ahead
+
+    def prefill(self) -> None:
+        """Before training: what Keras reads before the first hook."""
+        for cursor in (self.train, self.validation):
+            if cursor is not None:
+                self._fill(cursor.stream, cursor.origin + 1 + self.read_ahead)
 
     def _per_execution(self) -> int:
         return max(1, int(getattr(self.model, "steps_per_execution", 1) or 1))
@@ -105,9 +111,10 @@ class StreamGuard(keras.callbacks.Callback):
         if cursor is None:
             return None
         stream, position = cursor.stream, cursor.origin + batch
-        stream.commit(position)
-        self._fill(stream, position + self._per_execution() + self._ahead)
-        item = stream.item_at(position)
+        if id(stream) in self._in_session:
+            stream.commit(position)  # room for what the next steps use
+            self._fill(stream, position + 1 + self.read_ahead)
+        item = stream.use(position)
         if isinstance(item, Failure):
             stream.failure = item
             raise item.error
@@ -129,10 +136,10 @@ class StreamGuard(keras.callbacks.Callback):
         if cursor is None:
             return
         cursor.next_pass(self._per_execution())
-        if self._ahead or getattr(self.model, "_distribute_strategy", None):
-            # The next pass's first batch is read before its first hook: by
-            # torch, and by Keras' model build under tf.distribute.
-            self._fill(cursor.stream, cursor.origin + 1)
+        if self.read_ahead:
+            # Keras may read the next pass's first batches before its first
+            # hook (torch; the model build under tf.distribute).
+            self._fill(cursor.stream, cursor.origin + 1 + self.read_ahead)
 
     def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
         real_epoch = epoch + 1
@@ -149,7 +156,7 @@ class StreamGuard(keras.callbacks.Callback):
             return
         if real_epoch >= self.last_epoch:
             return
-        self._fill(stream, cursor.origin + 1 + self._ahead)
+        self._fill(stream, cursor.origin + 1 + self.read_ahead)
         if not stream.continuous and stream.item_at(cursor.origin) is END:
             self.notes.append(
                 f"The training generator had no data left after epoch {real_epoch}; "

@@ -217,6 +217,7 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
          worker_globals: Any, worker_packages: Any,
          legacy_epochs: bool, x_argument: str = "x") -> TrainingHistory:
     from kfit import data
+    from kfit.data.keras_adapter import read_ahead
     from kfit.data.streamed import check_targets, check_validation_steps
     from kfit.training import Run, train
 
@@ -282,10 +283,11 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
                 stacklevel=4)
         if workers_given is False and source.kind == "PyDataset":
             workers = max(1, int(getattr(x, "workers", 1) or 1))
+        ahead = read_ahead(model) if streamed - {"arrays", "tf.data"} else 0
         options = data.FeedOptions(
             role="training", argument=x_argument, batch_size=batch_size,
             steps=steps_per_epoch, shuffle=bool(shuffle), class_weight=weights,
-            max_queue_size=max_queue_size, workers=workers,
+            max_queue_size=max_queue_size, read_ahead=ahead, workers=workers,
             first_epoch=epoch_range.first, worker_globals=worker_globals,
             worker_packages=worker_packages)
         history = TrainingHistory(_params(resolved_verbose, epoch_range, show_view))
@@ -297,7 +299,7 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
             val_feed = val_source.feed(data.FeedOptions(
                 role="validation", argument="validation_data",
                 batch_size=validation_batch_size or batch_size, steps=validation_steps,
-                max_queue_size=max_queue_size, workers=workers,
+                max_queue_size=max_queue_size, read_ahead=ahead, workers=workers,
                 first_epoch=epoch_range.first, worker_globals=worker_globals,
                 worker_packages=worker_packages))
             check_targets(model, val_feed, "validation")
@@ -312,7 +314,7 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
             history.params["view_url"] = view.file_url
         run = Run(model=model, train=train_feed, validation=val_feed,
                   epochs=epoch_range, verbose=resolved_verbose, validation_freq=freq,
-                  callbacks=callbacks, history=history)
+                  callbacks=callbacks, history=history, read_ahead=ahead)
         return train(run)
     finally:
         if view is not None:

@@ -52,6 +52,7 @@ class Run:
     validation_freq: int | list[int]
     callbacks: Sequence[Any]
     history: TrainingHistory
+    read_ahead: int = 0  # batches Keras reads past its step (keras_adapter)
 
 
 def _fit_arguments(run: Run, guard: StreamGuard,
@@ -92,7 +93,7 @@ def train(run: Run) -> TrainingHistory:
                         run.validation.stream if run.validation else None,
                         run.epochs.last, producers, train_steps=run.train.steps,
                         validation_steps=run.validation.steps if run.validation
-                        else None)
+                        else None, read_ahead=run.read_ahead)
     position = HookPosition()
     arguments = _fit_arguments(run, guard, position)
     switch = sys.getswitchinterval()
@@ -102,6 +103,7 @@ def train(run: Run) -> TrainingHistory:
         # from waiting up to 5 ms for the GIL.
         sys.setswitchinterval(_SWITCH_SECONDS)
     try:
+        guard.prefill()
         for producer in producers:
             producer.start()
         with warnings.catch_warnings():

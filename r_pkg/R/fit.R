@@ -58,7 +58,8 @@ generics::fit
 #'   splits across the replicas.
 #' * JAX (`Sys.setenv(KERAS_BACKEND = "jax")` or `keras3::use_backend("jax")`
 #'   before Keras loads) on one device, and under
-#'   `keras$distribution$DataParallel()`.
+#'   `keras$distribution$DataParallel()`, also over several processes
+#'   (`keras$distribution$initialize()`), each feeding its own shard.
 #' * torch, on one device.
 #'
 #' JAX and torch need no TensorFlow for kfit's streams (only `tf.data` input

@@ -25,6 +25,7 @@ class FeedOptions:
     shuffle: bool = False
     class_weight: ClassWeight | None = None
     max_queue_size: int = 10
+    read_ahead: int = 0  # batches Keras reads past its step (keras_adapter)
     workers: int = 1
     first_epoch: int = 1
     worker_globals: Any = None  # R generators: globals for the R workers

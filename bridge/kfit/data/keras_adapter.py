@@ -19,10 +19,44 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from keras.src.trainers.data_adapters.data_adapter import DataAdapter
+import keras
+
+try:  # private to Keras: tests/test_keras_adapter.py checks it per version
+    from keras.src.trainers.data_adapters.data_adapter import DataAdapter
+except ImportError as error:  # pragma: no cover - a Keras that moved it
+    raise ImportError(
+        f"kfit reads its streams through Keras' DataAdapter, which Keras "
+        f"{keras.__version__} no longer has at keras.src.trainers.data_adapters."
+        "data_adapter (Keras 3.0 to 3.15 have it). Install a Keras kfit supports, "
+        "e.g. pip install 'keras>=3,<3.16'.") from error
 
 from kfit.data.batch import signature
 from kfit.data.stream import BatchStream, reads
+
+# Batches Keras reads past the step it is on (measured with batch numbers in
+# the batches, Keras 3.15): under tf.distribute the distributed iterator reads
+# up to 3 ahead; torch fetches a step's batch before on_train_batch_begin; JAX
+# on an accelerator reads one ahead. A stream keeps that many more batches
+# ready: Keras drops a throwaway iterator only once its read-ahead returned,
+# so a reader must never wait for a batch that only a later step lets be made.
+TF_DISTRIBUTE_READ_AHEAD = 8  # 3 measured, with room for more replicas
+
+
+def read_ahead(model: Any) -> int:
+    """How many batches past a step's own Keras may read while training
+    `model` (its steps_per_execution batches included, less one)."""
+    per_execution = max(1, int(getattr(model, "steps_per_execution", 1) or 1))
+    if getattr(model, "_distribute_strategy", None) is not None:
+        ahead = TF_DISTRIBUTE_READ_AHEAD
+    elif keras.backend.backend() == "torch":
+        ahead = 1
+    elif keras.backend.backend() == "jax":
+        import jax
+
+        ahead = 0 if jax.default_backend() == "cpu" else 1
+    else:
+        ahead = 0
+    return ahead + per_execution - 1
 
 
 class _Reads:

@@ -170,7 +170,8 @@ class RGeneratorSource:
         self._pools.append(pool)
         pool.start()
         holder: dict[str, BatchStream] = {}
-        reader = WorkerReader(pool, steps=steps, max_in_flight=options.max_queue_size,
+        reader = WorkerReader(pool, steps=steps,
+                              max_in_flight=options.max_queue_size + options.read_ahead,
                               taken=lambda: holder["stream"].committed,
                               convert=self.convert)
         return stream_feed(self._checked(reader.pull), options, label=label,

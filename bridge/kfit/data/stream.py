@@ -161,14 +161,27 @@ class BatchStream:
         """Steps have used every item before `position`: drop them, and let a
         producer waiting for room go on once half of it is free."""
         with self._room:
-            if position <= self.committed:
-                return
-            self.committed = position
-            while self._items and self._base < position:
-                self._items.popleft()
-                self._base += 1
-            if self.queued() <= self.refill_at:
-                self._room.notify_all()
+            self._commit(position)
+
+    def _commit(self, position: int) -> None:
+        if position <= self.committed:
+            return
+        self.committed = position
+        while self._items and self._base < position:
+            self._items.popleft()
+            self._base += 1
+        if self.queued() <= self.refill_at:
+            self._room.notify_all()
+
+    def use(self, position: int) -> Any:
+        """A step begins with the item at `position`: commit every item before
+        it and return it (waiting until it is produced), in one lock hold when
+        it is there already."""
+        with self._room:
+            self._commit(position)
+            if self._base <= position < self.produced and not self._closed:
+                return self._items[position - self._base]
+        return self.item_at(position)
 
     def item_at(self, position: int, generation: int | None = None) -> Any:
         """The item at `position`, waiting until it is produced.
