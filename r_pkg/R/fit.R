@@ -347,7 +347,7 @@ run_core <- function(model, args, legacy, workers, call = rlang::caller_env()) {
     kfit_warn("{w$message}", class = condition_class(w$class))
   }
   if (isTRUE(record$interrupted)) {
-    done <- if (is.null(history)) 0L else length(history$metrics[[1]] %||% numeric())
+    done <- if (length(history$metrics)) length(history$metrics[[1]]) else 0L
     kfit_warn(c(
       "Training was interrupted; the history of the {done} finished epoch{?s} is returned.",
       i = "It is also kept for {.code kfit::last_history()}."
