@@ -13,12 +13,15 @@ session dies, their sockets close and they exit.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
+import shutil
 import signal
 import socket
 import struct
 import subprocess
+import sys
 import threading
 import time
 from collections import deque
@@ -45,6 +48,23 @@ def describe_exit(returncode: int | None) -> str:
             name = "unknown signal"
         return f"killed by signal {-returncode} ({name})"
     return f"exited with status {returncode}"
+
+
+def _dies_with_this_process(command: list[str]) -> list[str]:
+    """`command`, killed by the kernel when this process dies (SIGKILL, OOM,
+    RStudio's "Terminate R"), whatever it is doing: Linux's parent-death
+    signal, set by util-linux's `setpriv` before it execs the command (the
+    signal survives the exec; Rscript execs R in place). The fork happens on
+    the thread that starts the pool, the main thread, which lives as long as
+    the process. Where there is no `setpriv` (not Linux), a worker ends when
+    it next touches its socket."""
+    setpriv = _setpriv()
+    return command if setpriv is None else [setpriv, "--pdeathsig", "KILL", *command]
+
+
+@functools.cache
+def _setpriv() -> str | None:
+    return shutil.which("setpriv") if sys.platform.startswith("linux") else None
 
 
 class _Worker:
@@ -112,12 +132,12 @@ class WorkerPool:
         env.update(KFIT_WORKER_PORT=str(port), KFIT_WORKER_TOKEN=self._token,
                    KFIT_WORKER_ID=str(number), KFIT_WORKER_PAYLOAD=self.plan.payload,
                    R_LIBS=os.pathsep.join(self.plan.libpaths))
+        command = [self.plan.rscript, "--no-echo", "--no-restore", "-e",
+                   "p <- readRDS(Sys.getenv('KFIT_WORKER_PAYLOAD')); p$main(p)"]
         try:
             return subprocess.Popen(
-                [self.plan.rscript, "--no-echo", "--no-restore", "-e",
-                 "p <- readRDS(Sys.getenv('KFIT_WORKER_PAYLOAD')); p$main(p)"],
-                stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                start_new_session=True)
+                _dies_with_this_process(command), stdin=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, env=env, start_new_session=True)
         except OSError as error:
             raise KfitWorkerError(
                 f"R worker {number} for {self.label} could not start: {error}. "

@@ -166,3 +166,68 @@ test_that("a worker that dies gives a worker error naming it, with the history",
            steps_per_epoch = 2, verbose = 0)
   expect_length(h$metrics$loss, 1L)
 })
+
+# The session dies (SIGKILL: an OOM kill, RStudio's "Terminate R") while its
+# worker is inside user code that does not touch kfit's socket: the worker
+# must not outlive it.
+orphan_script <- function(work, dir) c(
+  "library(kfit)",
+  "keras <- reticulate::import('keras')",
+  "model <- keras$Sequential(list(keras$Input(shape = list(2L)), keras$layers$Dense(1L)))",
+  "model$compile(optimizer = 'sgd', loss = 'mse')",
+  sprintf("dir <- %s", deparse(dir)),
+  "writeLines(as.character(Sys.getpid()), file.path(dir, 'session'))",
+  "n <- 0",
+  "gen <- function() {",
+  "  n <<- n + 1",
+  "  if (n == 2) {",  # the first batch was peeked: now the worker is busy
+  "    writeLines(as.character(Sys.getpid()), file.path(dir, 'worker'))",
+  work,
+  "  }",
+  "  list(matrix(1, 4, 2), matrix(1, 4, 1))",
+  "}",
+  "fit(model, gen, steps_per_epoch = 10, verbose = 0)"
+)
+
+orphan_works <- c(
+  sleep = "    Sys.sleep(600)",
+  busy = "    repeat { x <- sum(runif(1e5)) }",
+  fifo = paste0("    f <- file.path(dir, 'fifo'); system2('mkfifo', f); ",
+                "readLines(file(f, 'r'))")
+)
+
+process_alive <- function(pid) {
+  stat <- sprintf("/proc/%s/stat", pid)
+  if (!file.exists(stat)) return(FALSE)
+  state <- tryCatch(strsplit(sub(".*\\) ", "", readLines(stat, warn = FALSE)), " ")[[1]][1],
+                    error = function(e) "gone")
+  !state %in% c("Z", "X", "gone")  # a zombie has ended: only its entry is left
+}
+
+test_that("a killed session takes its busy worker with it within 2 s (sleep, busy loop, blocked read; 5 rounds)", {
+  skip_if_no_core()
+  skip_on_os(c("windows", "mac"))  # Linux's parent-death signal
+  for (round in 1:5) {
+    runs <- lapply(names(orphan_works), function(kind) {
+      dir <- tempfile("kfit-orphan-")
+      dir.create(dir)
+      list(kind = kind, dir = dir,
+           child = start_child(orphan_script(orphan_works[[kind]], dir), timeout = 300))
+    })
+    for (run in runs) {
+      worker_file <- file.path(run$dir, "worker")
+      for (i in 1:600) if (file.exists(worker_file)) break else Sys.sleep(0.1)
+      info <- paste(round, run$kind)
+      expect_true(file.exists(worker_file), info = info)
+      session <- readLines(file.path(run$dir, "session"))
+      worker <- readLines(worker_file)
+      expect_true(process_alive(worker), info = info)
+      tools::pskill(as.integer(session), tools::SIGKILL)
+      Sys.sleep(2)
+      expect_false(process_alive(worker), info = info)
+      if (process_alive(worker)) tools::pskill(as.integer(worker), tools::SIGKILL)
+      finish_child(run$child)
+      unlink(run$dir, recursive = TRUE)
+    }
+  }
+})
