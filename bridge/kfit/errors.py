@@ -165,6 +165,35 @@ class KfitCallbackError(KfitTrainingError):
         self.hook = hook
 
 
+def r_classes(error_type: type[BaseException]) -> list[str]:
+    """An error type's R condition classes: its kfit classes from the most
+    specific to `kfit_error` (`KfitShapeError` -> kfit_shape_error,
+    kfit_value_error, kfit_argument_error, kfit_error); any other error
+    (Keras, TensorFlow, Python) is a kfit_python_error, never a kfit class of
+    its own. The R package mirrors this table (`kfit:::error_classes`)."""
+    kfit = [c for c in error_type.__mro__ if issubclass(c, KfitError)]
+    if not kfit:
+        return ["kfit_python_error", "kfit_error"]
+    return ["kfit_" + _snake(c.__name__.removeprefix("Kfit")) for c in kfit]
+
+
+def _snake(name: str) -> str:
+    out = "".join("_" + ch.lower() if ch.isupper() else ch for ch in name)
+    return out.lstrip("_").removesuffix("_") or "error"
+
+
+def r_class_table() -> dict[str, list[str]]:
+    """Every kfit error class (in the modules loaded) -> its R classes."""
+    table: dict[str, list[str]] = {}
+    todo: list[type[BaseException]] = [KfitError]
+    while todo:
+        error_type = todo.pop()
+        classes = r_classes(error_type)
+        table[classes[0]] = classes
+        todo += error_type.__subclasses__()
+    return dict(sorted(table.items()))
+
+
 class KfitDeprecationWarning(FutureWarning):
     """A legacy API is used (shown to users, unlike DeprecationWarning)."""
 

@@ -27,13 +27,12 @@ from kfit.callbacks import (
     with_markers,
 )
 from kfit.data.base import Feed
-from kfit.data.producer import SourceError
+from kfit.data.producer import SourceError, as_worker_error
 from kfit.errors import (
     KfitCallbackError,
     KfitError,
     KfitTrainingError,
     KfitWarning,
-    KfitWorkerError,
 )
 from kfit.history import TrainingHistory
 
@@ -170,15 +169,12 @@ def _training_error(error: BaseException, streams: list[Any],
     if failure is not None and not isinstance(error, SourceError):
         error = failure.error
     if isinstance(error, SourceError):
-        original = error.original
-        if isinstance(original, KfitWorkerError):
-            wrapped: KfitTrainingError = KfitWorkerError(
-                error.text, history=history, epoch=error.epoch, step=error.step,
-                worker=original.worker, exit=original.exit)
-        else:
+        wrapped: KfitTrainingError | None = as_worker_error(error)
+        if wrapped is None:
             wrapped = KfitTrainingError(error.text, history=history,
                                         epoch=error.epoch, step=error.step)
-        wrapped.__cause__ = original or error
+            wrapped.__cause__ = error.original or error
+        wrapped.history = history
         return wrapped
     if isinstance(error, KfitError) and not isinstance(error, KfitTrainingError):
         wrapped = KfitTrainingError(str(error), history=history)

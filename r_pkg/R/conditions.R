@@ -5,8 +5,39 @@ kfit_abort <- function(message, ..., class = NULL, call = rlang::caller_env(),
                        .envir = parent.frame()) {
   cli::cli_abort(
     message, ...,
-    class = c(class, "kfit_error"), call = call, .envir = .envir
+    class = error_class_vector(class), call = call, .envir = .envir
   )
+}
+
+# The classes of kfit's errors, most specific first: the core's hierarchy
+# (kfit.errors.r_class_table()), mirrored here so that errors raised in R
+# before the core runs have the same parents; test-conditions.R checks that
+# the two agree.
+error_classes <- list(
+  kfit_argument_error = "kfit_argument_error",
+  kfit_value_error = c("kfit_value_error", "kfit_argument_error"),
+  kfit_type_error = c("kfit_type_error", "kfit_argument_error"),
+  kfit_shape_error = c("kfit_shape_error", "kfit_value_error", "kfit_argument_error"),
+  kfit_label_error = c("kfit_label_error", "kfit_value_error", "kfit_argument_error"),
+  kfit_data_error = "kfit_data_error",
+  kfit_batch_error = c("kfit_batch_error", "kfit_data_error"),
+  kfit_source_error = c("kfit_source_error", "kfit_data_error"),
+  kfit_training_error = "kfit_training_error",
+  kfit_worker_error = c("kfit_worker_error", "kfit_training_error"),
+  kfit_callback_error = c("kfit_callback_error", "kfit_training_error"),
+  kfit_unsupported_error = "kfit_unsupported_error",
+  kfit_r_error = "kfit_r_error",
+  kfit_r_inside_r_error = "kfit_r_inside_r_error",
+  kfit_r_package_missing = "kfit_r_package_missing",
+  kfit_r_thread_error = "kfit_r_thread_error",
+  kfit_viewer_assets_missing_error = "kfit_viewer_assets_missing_error",
+  kfit_python_error = "kfit_python_error"
+)
+
+# `class` with each kfit class's parents after it, then "kfit_error".
+error_class_vector <- function(class) {
+  expanded <- unlist(lapply(class, function(one) error_classes[[one]] %||% one))
+  unique(c(expanded, "kfit_error"))
 }
 
 kfit_warn <- function(message, ..., class = NULL, .envir = parent.frame()) {

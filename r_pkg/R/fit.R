@@ -407,13 +407,12 @@ abort_from_core <- function(record, history, call) {
     # which stays available in the condition's `python_traceback` field.
     bullets <- c(bullets, i = "Python error {.cls {record$error_class}}; the traceback is in {.code rlang::last_error()$python_traceback}.")
   }
-  classes <- condition_class(record$error_class)
-  if (classes %in% c("kfit_worker_error", "kfit_callback_error")) {
-    classes <- c(classes, "kfit_training_error")
-  }
+  # The core's classes, most specific first (kfit.errors.r_classes): an error
+  # from Keras or Python is a kfit_python_error only.
+  classes <- setdiff(unlist(record$classes), "kfit_error")
   kfit_abort(
     bullets,
-    class = c(classes, if (!isTRUE(record$kfit)) "kfit_python_error"),
+    class = classes,
     argument = record$argument, where = record$where, history = history,
     epoch = record$epoch, step = record$step, worker = record$worker,
     exit = record$exit, python_traceback = record$traceback, call = call

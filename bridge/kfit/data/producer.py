@@ -21,7 +21,7 @@ from typing import Any
 from kfit.class_weight import ClassWeight
 from kfit.data.batch import Batch, batch_spec, check_like, normalize_batch
 from kfit.data.stream import END, BatchStream, Failure, Position
-from kfit.errors import KfitDataError, RError
+from kfit.errors import KfitDataError, KfitWorkerError, RError
 from kfit.words import Say
 
 
@@ -41,6 +41,19 @@ class SourceError(KfitDataError):
         self.step = step
         # Kept apart from __cause__: Keras re-raises errors "from None".
         self.original = original
+
+
+def as_worker_error(error: BaseException) -> KfitWorkerError | None:
+    """A source failure that was a worker's death, as the `KfitWorkerError`
+    every worker death is (at the first batch as later); else None."""
+    original = getattr(error, "original", None)
+    if not isinstance(error, SourceError) or not isinstance(original, KfitWorkerError):
+        return None
+    wrapped = KfitWorkerError(error.text, history=original.history, epoch=error.epoch,
+                              step=error.step, worker=original.worker,
+                              exit=original.exit)
+    wrapped.__cause__ = original
+    return wrapped
 
 
 class StreamProducer:
@@ -90,7 +103,7 @@ class StreamProducer:
         """
         item = self._make_item()
         if isinstance(item, Failure):
-            raise item.error
+            raise as_worker_error(item.error) or item.error
         if item is END:
             raise SourceError(Say("{label} yielded no batch: it must yield at "
                                   "least one.", label=self.label),

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kfit import environment, words
-from kfit.errors import KfitArgumentError, KfitError
+from kfit.errors import KfitArgumentError, KfitError, r_classes
 from kfit.r.arguments import check_unique_names, r_value
 from kfit.r.callback import RCallback
 from kfit.r.codec import RList
@@ -140,6 +140,7 @@ def _error_record(error: BaseException) -> dict[str, Any]:
     and the Python traceback (kept apart from the message)."""
     out: dict[str, Any] = {
         "ok": False, "error_class": type(error).__name__,
+        "classes": r_classes(type(error)),
         "kfit": isinstance(error, KfitError),
         "traceback": "".join(traceback.format_exception(error))}
     if isinstance(error, KfitArgumentError):
