@@ -43,6 +43,11 @@
 #'   its `val_` prefix) and `data` (factor with levels `"training"` and
 #'   `"validation"`). Rows follow `names(x$metrics)`: all epochs of the first
 #'   metric, then all epochs of the second, and so on.
+#'
+#' A `keras_training_history` that keras3 made (not kfit) prints, converts
+#' and plots exactly as keras3's own methods do, with kfit loaded or not;
+#' where keras3's method fails on it (keras3's `print()` of a run with
+#' `validation_freq > 1`), kfit's answer in keras3's layout comes instead.
 #' @seealso [plot.kfit_training_history()]
 #' @name keras_training_history
 #' @aliases kfit_training_history
@@ -81,9 +86,31 @@ print.kfit_training_history <- function(x, ...) {
   invisible(x)
 }
 
+# Once kfit is loaded, its methods for keras_training_history are the ones R
+# dispatches to: for a history keras3 made they give what keras3's own method
+# gives. Where keras3's method fails (its print() and as.data.frame() index
+# epochs a metric does not have: early stopping, validation_freq, a resumed
+# run), kfit's own answer comes instead of the error.
+as_keras3 <- function(generic, x, ..., otherwise) {
+  method <- if (is.null(x$params$initial_epoch) &&
+                requireNamespace("keras3", quietly = TRUE)) {
+    get0(paste0(generic, ".keras_training_history"), envir = asNamespace("keras3"),
+         mode = "function", inherits = FALSE)
+  }
+  if (is.null(method)) {
+    return(otherwise())  # made by kfit (before its own class), or no keras3
+  }
+  tryCatch(method(x, ...), error = function(e) otherwise())
+}
+
 #' @rdname keras_training_history
 #' @export
 print.keras_training_history <- function(x, ...) {
+  as_keras3("print", x, ..., otherwise = function() print_keras_layout(x))
+  invisible(x)
+}
+
+print_keras_layout <- function(x) {
   if (!is.null(x$params$initial_epoch)) {
     return(print.kfit_training_history(as_kfit_history(x)))
   }
@@ -121,7 +148,9 @@ print.keras_training_history <- function(x, ...) {
 #' @export
 as.data.frame.keras_training_history <- function(x, row.names = NULL,
                                                  optional = FALSE, ...) {
-  as.data.frame.kfit_training_history(as_kfit_history(x), row.names = row.names)
+  as_keras3("as.data.frame", x, ..., otherwise = function() {
+    as.data.frame.kfit_training_history(as_kfit_history(x), row.names = row.names)
+  })
 }
 
 #' @rdname keras_training_history
@@ -239,10 +268,13 @@ plot.keras_training_history <- function(x, y, metrics = NULL,
                                         smooth = getOption("keras.plot.history.smooth", TRUE),
                                         theme_bw = getOption("keras.plot.history.theme_bw", FALSE),
                                         ...) {
-  out <- plot.kfit_training_history(as_kfit_history(x), y, metrics = metrics,
-                                    method = method, smooth = smooth,
-                                    theme_bw = theme_bw, ...)
-  if (inherits(out, "ggplot")) out else invisible(x)
+  as_keras3("plot", x, y, metrics = metrics, method = method, smooth = smooth,
+            theme_bw = theme_bw, ..., otherwise = function() {
+    out <- plot.kfit_training_history(as_kfit_history(x), y, metrics = metrics,
+                                      method = method, smooth = smooth,
+                                      theme_bw = theme_bw, ...)
+    if (inherits(out, "ggplot")) out else invisible(x)
+  })
 }
 
 # Constructor and validator -----------------------------------------------
