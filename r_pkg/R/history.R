@@ -44,10 +44,12 @@
 #'   `"validation"`). Rows follow `names(x$metrics)`: all epochs of the first
 #'   metric, then all epochs of the second, and so on.
 #'
-#' A `keras_training_history` that keras3 made (not kfit) prints, converts
-#' and plots exactly as keras3's own methods do, with kfit loaded or not;
-#' where keras3's method fails on it (keras3's `print()` of a run with
-#' `validation_freq > 1`), kfit's answer in keras3's layout comes instead.
+#' While keras3 is loaded, a `keras_training_history` that keras3 made (not
+#' kfit) prints, converts and plots exactly as keras3's own methods do, with
+#' kfit loaded or not; where keras3's method fails on it (keras3's `print()`
+#' of a run with `validation_freq > 1`), kfit's answer in keras3's layout
+#' comes instead. Without keras3 loaded, kfit's methods show the epochs that
+#' ran.
 #' @seealso [plot.kfit_training_history()]
 #' @name keras_training_history
 #' @aliases kfit_training_history
@@ -90,23 +92,25 @@ print.kfit_training_history <- function(x, ...) {
 # dispatches to: for a history keras3 made they give what keras3's own method
 # gives. Where keras3's method fails (its print() and as.data.frame() index
 # epochs a metric does not have: early stopping, validation_freq, a resumed
-# run), kfit's own answer comes instead of the error.
-as_keras3 <- function(generic, x, ..., otherwise) {
-  method <- if (is.null(x$params$initial_epoch) &&
-                requireNamespace("keras3", quietly = TRUE)) {
+# run), kfit's own answer comes instead of the error. Returns list(value)
+# when keras3's method answered, else NULL.
+keras3_answer <- function(generic, x, ...) {
+  method <- if (is.null(x$params$initial_epoch) && isNamespaceLoaded("keras3")) {
     get0(paste0(generic, ".keras_training_history"), envir = asNamespace("keras3"),
          mode = "function", inherits = FALSE)
   }
   if (is.null(method)) {
-    return(otherwise())  # made by kfit (before its own class), or no keras3
+    return(NULL)  # made by kfit (before its own class), or keras3 not loaded
   }
-  tryCatch(method(x, ...), error = function(e) otherwise())
+  tryCatch(list(method(x, ...)), error = function(e) NULL)
 }
 
 #' @rdname keras_training_history
 #' @export
 print.keras_training_history <- function(x, ...) {
-  as_keras3("print", x, ..., otherwise = function() print_keras_layout(x))
+  if (is.null(keras3_answer("print", x, ...))) {
+    print_keras_layout(x)
+  }
   invisible(x)
 }
 
@@ -148,9 +152,11 @@ print_keras_layout <- function(x) {
 #' @export
 as.data.frame.keras_training_history <- function(x, row.names = NULL,
                                                  optional = FALSE, ...) {
-  as_keras3("as.data.frame", x, ..., otherwise = function() {
-    as.data.frame.kfit_training_history(as_kfit_history(x), row.names = row.names)
-  })
+  answer <- keras3_answer("as.data.frame", x, ...)
+  if (!is.null(answer)) {
+    return(answer[[1]])
+  }
+  as.data.frame.kfit_training_history(as_kfit_history(x), row.names = row.names)
 }
 
 #' @rdname keras_training_history
@@ -268,13 +274,15 @@ plot.keras_training_history <- function(x, y, metrics = NULL,
                                         smooth = getOption("keras.plot.history.smooth", TRUE),
                                         theme_bw = getOption("keras.plot.history.theme_bw", FALSE),
                                         ...) {
-  as_keras3("plot", x, y, metrics = metrics, method = method, smooth = smooth,
-            theme_bw = theme_bw, ..., otherwise = function() {
-    out <- plot.kfit_training_history(as_kfit_history(x), y, metrics = metrics,
-                                      method = method, smooth = smooth,
-                                      theme_bw = theme_bw, ...)
-    if (inherits(out, "ggplot")) out else invisible(x)
-  })
+  answer <- keras3_answer("plot", x, y, metrics = metrics, method = method,
+                          smooth = smooth, theme_bw = theme_bw, ...)
+  if (!is.null(answer)) {
+    return(answer[[1]])
+  }
+  out <- plot.kfit_training_history(as_kfit_history(x), y, metrics = metrics,
+                                    method = method, smooth = smooth,
+                                    theme_bw = theme_bw, ...)
+  if (inherits(out, "ggplot")) out else invisible(x)
 }
 
 # Constructor and validator -----------------------------------------------
