@@ -147,6 +147,12 @@ class KfitWorkerError(KfitTrainingError):
         self.exit = exit
 
 
+class KfitWorkerCaptureError(KfitWorkerError):
+    """An R function for the workers captures what cannot work in another
+    process (a connection, a Python object, an external pointer); nothing was
+    started."""
+
+
 class KfitCallbackError(KfitTrainingError):
     """A callback (an R `callback_lambda()` hook or a Keras callback) failed.
 

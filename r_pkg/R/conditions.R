@@ -24,6 +24,8 @@ error_classes <- list(
   kfit_source_error = c("kfit_source_error", "kfit_data_error"),
   kfit_training_error = "kfit_training_error",
   kfit_worker_error = c("kfit_worker_error", "kfit_training_error"),
+  kfit_worker_capture_error = c("kfit_worker_capture_error", "kfit_worker_error",
+                                "kfit_training_error"),
   kfit_callback_error = c("kfit_callback_error", "kfit_training_error"),
   kfit_unsupported_error = "kfit_unsupported_error",
   kfit_r_error = "kfit_r_error",

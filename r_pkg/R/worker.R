@@ -19,6 +19,11 @@ worker_prepare <- function(fn, workers, globals = NULL, packages = NULL,
   detected <- detect_globals(fn)
   extra <- resolve_worker_globals(globals, envir)
   values <- utils::modifyList(detected$values, extra)
+  captured <- find_unshippable(detected$used, extra)
+  if (!is.null(captured)) {
+    # Nothing is started: the core raises a classed error naming it.
+    return(list(captured = captured))
+  }
   payload <- list(
     main = worker_code()$worker_main,
     dll = getLoadedDLLs()[["kfit"]][["path"]],
@@ -31,6 +36,99 @@ worker_prepare <- function(fn, workers, globals = NULL, packages = NULL,
   list(path = path, libpaths = I(.libPaths()),
        rscript = file.path(R.home("bin"), "Rscript"),
        globals = I(names(values)), packages = I(payload$packages))
+}
+
+# What a worker would get a copy of and use but cannot use there: the first
+# connection (in a worker it is a number naming another connection, or
+# none) or external pointer (a Python object, an Rcpp or database handle:
+# pointers into this session's memory) among the objects the function uses
+# (`used`: from its environments, and globals, as globals::globalsOf() finds
+# them), what they hold, and `worker_globals`. Objects it does not use travel
+# too, unused and harmless. Returns c(name, where, what), or NULL when there
+# is none. Environments of namespaces, packages and the global environment
+# are not copied to workers and are not walked.
+find_unshippable <- function(used, extra) {
+  seen <- list()
+  visit <- function(value, name, where, depth) {
+    if (depth > 12L) return(NULL)
+    what <- unshippable_kind(value)
+    if (!is.null(what)) return(c(name, where, what))
+    # (a function it uses: what that one uses is among `used` already)
+    if (is.environment(value)) {
+      return(visit_env(value, where, depth + 1L, prefix = paste0(name, "$")))
+    }
+    if (is.list(value) && !is.data.frame(value)) {
+      items <- utils::head(seq_along(value), 10000L)
+      labels <- names(value)
+      for (i in items) {
+        label <- if (!is.null(labels) && nzchar(labels[[i]])) {
+          paste0(name, "$", labels[[i]])
+        } else {
+          paste0(name, "[[", i, "]]")
+        }
+        found <- visit(value[[i]], label, where, depth + 1L)
+        if (!is.null(found)) return(found)
+      }
+    }
+    if (isS4(value)) {
+      for (slot in methods::slotNames(value)) {
+        found <- visit(methods::slot(value, slot), paste0(name, "@", slot), where,
+                       depth + 1L)
+        if (!is.null(found)) return(found)
+      }
+    }
+    NULL
+  }
+  visit_env <- function(env, where, depth, prefix = "") {
+    while (is.environment(env) && !is_shared_env(env)) {
+      if (any(vapply(seen, identical, logical(1), env)) || length(seen) > 1000L) {
+        return(NULL)
+      }
+      seen[[length(seen) + 1L]] <<- env
+      for (name in sort(ls(env, all.names = TRUE))) {
+        if (bindingIsActive(name, env)) next
+        value <- get0(name, envir = env, inherits = FALSE)
+        found <- visit(value, paste0(prefix, name), where, depth)
+        if (!is.null(found)) return(found)
+      }
+      env <- parent.env(env)
+      prefix <- ""
+    }
+    NULL
+  }
+  found <- NULL
+  for (name in names(used$closure)) {
+    found <- found %||% visit(used$closure[[name]], name, "in its environment", 0L)
+  }
+  for (name in names(used$global)) {
+    found <- found %||% visit(used$global[[name]], name, "a global it uses", 0L)
+  }
+  for (name in names(extra)) {
+    found <- found %||% visit(extra[[name]], name, "in worker_globals", 0L)
+  }
+  found
+}
+
+is_shared_env <- function(env) {
+  identical(env, globalenv()) || identical(env, baseenv()) ||
+    identical(env, emptyenv()) || isNamespace(env) ||
+    startsWith(environmentName(env), "package:")
+}
+
+unshippable_kind <- function(value) {
+  if (inherits(value, "connection")) {
+    description <- tryCatch(summary(value)$description, error = function(e) NULL)
+    return(paste0("a connection",
+                  if (!is.null(description)) paste0(" (", description, ")")))
+  }
+  if (inherits(value, "python.builtin.object")) {
+    return(paste0("a Python object (", class(value)[[1]], ")"))
+  }
+  if (typeof(value) == "externalptr") {
+    return(paste0("an external pointer",
+                  if (!is.null(oldClass(value))) paste0(" (", oldClass(value)[[1]], ")")))
+  }
+  NULL
 }
 
 # The functions a worker runs, detached from kfit's namespace: a worker
@@ -66,7 +164,9 @@ detect_globals <- function(fn) {
   in_global <- vapply(names(found), function(name) {
     identical(where[[name]], globalenv())
   }, logical(1))
-  list(values = as.list(found)[in_global], packages = packages)
+  list(values = as.list(found)[in_global], packages = packages,
+       used = list(closure = as.list(found)[!in_global],
+                   global = as.list(found)[in_global]))
 }
 
 resolve_worker_globals <- function(globals, envir) {

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kfit.errors import RError
+from kfit.errors import KfitWorkerCaptureError, RError
 from kfit.r import registry
 from kfit.r.codec import Frame, decode
 
@@ -34,6 +34,27 @@ class WorkerPlan:
     libpaths: list[str]
     globals: list[str]
     packages: list[str]
+
+
+def capture_error(label: str, captured: list[str]) -> KfitWorkerCaptureError:
+    """What `worker_prepare()` found that a worker process cannot use:
+    [name, where, what], e.g. ["con", "in its environment", "a connection"]."""
+    name, where, what = captured
+    if what.startswith("a connection"):
+        why = "there it is a number that names another connection, or none"
+        make = "open the connection inside the function (at its first call)"
+    elif what.startswith("a Python object"):
+        why = "there it points into this session's Python and does not work"
+        make = ("import the module or make the object inside the function (a "
+                "worker that uses Python starts its own, which takes seconds)")
+    else:
+        why = "there it points into this session's memory and does not work"
+        make = "make it inside the function (at its first call)"
+    return KfitWorkerCaptureError(
+        f"The {label} captures `{name}` ({where}): {what}. A worker process gets "
+        f"a copy of the function and what it uses, and {why}. Hint: {make}, or "
+        "pass `workers = 0` to run the function in this session.",
+        worker=None, exit="not started")
 
 
 def decode_record(record: Any) -> Frame:
@@ -96,6 +117,8 @@ class RFunction:
     def prepare_workers(self, workers: int, globals: Any = None,
                         packages: Sequence[str] | None = None) -> WorkerPlan:
         plan = registry.resolve(self._refs["prepare"])(workers, globals, packages)
+        if plan.get("captured"):
+            raise capture_error(self.label, _as_list(plan["captured"]))
         return WorkerPlan(payload=str(plan["path"]), rscript=str(plan["rscript"]),
                           libpaths=_as_list(plan["libpaths"]),
                           globals=_as_list(plan.get("globals")),

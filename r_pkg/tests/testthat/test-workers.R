@@ -231,3 +231,52 @@ test_that("a killed session takes its busy worker with it within 2 s (sleep, bus
     }
   }
 })
+
+# What a worker gets a copy of but cannot use: refused before any worker
+# starts, naming the object and where it was found; workers = 0 trains.
+test_that("captured connections, Python objects and external pointers are refused, named", {
+  skip_if_no_core()
+  path <- withr::local_tempfile()
+  writeLines(rep("1,2,3,4,5", 400), path)
+  con <- file(path, "r")
+  on.exit(close(con), add = TRUE)
+  np <- reticulate::import("numpy")
+  pointer <- methods::new("externalptr")
+  holder <- new.env()
+  holder$settings <- list(rows = 8, source = con)
+  batch <- function() list(matrix(0.5, 8, 4), rep(1, 8))
+  cases <- list(
+    connection = list(
+      gen = local({ c <- con; function() {
+        v <- scan(c, what = numeric(), sep = ",", nlines = 8, quiet = TRUE)
+        x <- matrix(v, ncol = 5, byrow = TRUE)
+        list(x[, 1:4], x[, 5])
+      } }),
+      name = "`c` (in its environment): a connection"),
+    python = list(
+      gen = local({ numpy <- np; function() { numpy$sqrt(4); batch() } }),
+      name = "`numpy` (in its environment): a Python object (python.builtin.module)"),
+    pointer = list(
+      gen = local({ p <- pointer; function() { force(p); batch() } }),
+      name = "`p` (in its environment): an external pointer"),
+    nested = list(
+      gen = local({ env <- holder; function() { env$settings$rows; batch() } }),
+      name = "`env$settings$source` (in its environment): a connection")
+  )
+  for (kind in names(cases)) {
+    case <- cases[[kind]]
+    model <- regression_model()
+    started <- Sys.time()
+    e <- tryCatch(fit(model, case$gen, steps_per_epoch = 3, verbose = 0),
+                  error = identity)
+    expect_lt(as.numeric(Sys.time() - started, units = "secs"), 5)
+    expect_s3_class(e, "kfit_worker_capture_error")
+    expect_s3_class(e, "kfit_worker_error")
+    msg <- gsub("\\s+", " ", conditionMessage(e))
+    expect_match(msg, paste("The R generator `x` captures", case$name), fixed = TRUE,
+                 info = kind)
+    expect_match(msg, "`workers = 0`", fixed = TRUE, info = kind)
+    h <- fit(model, case$gen, steps_per_epoch = 3, verbose = 0, workers = 0)
+    expect_length(h$metrics$loss, 1L)
+  }
+})
