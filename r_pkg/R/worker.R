@@ -35,7 +35,11 @@ worker_prepare <- function(fn, workers, globals = NULL, packages = NULL,
   saveRDS(payload, path, compress = FALSE)
   list(path = path, libpaths = I(.libPaths()),
        rscript = file.path(R.home("bin"), "Rscript"),
-       globals = I(names(values)), packages = I(payload$packages))
+       globals = I(names(values)), packages = I(payload$packages),
+       python_packages = I(intersect(
+         unique(c(payload$packages, namespaces_called(c(list(fn), detected$used$closure,
+                                                       detected$used$global)))),
+         python_packages)))
 }
 
 # What a worker would get a copy of and use but cannot use there: the first
@@ -108,6 +112,28 @@ find_unshippable <- function(used, extra) {
   }
   found
 }
+
+# Packages named in `pkg::name` or `pkg:::name` calls in the functions'
+# code (a worker loads them when the call runs).
+namespaces_called <- function(functions) {
+  found <- character()
+  walk <- function(expr) {
+    if (is.call(expr)) {
+      head <- expr[[1]]
+      if (is.symbol(head) && as.character(head) %in% c("::", ":::")) {
+        found <<- c(found, as.character(expr[[2]]))
+        return(invisible())
+      }
+      for (part in as.list(expr)) if (!missing(part)) walk(part)
+    }
+  }
+  for (f in functions) if (is.function(f) && !is.primitive(f)) walk(body(f))
+  unique(found)
+}
+
+# Packages that start Python when they load or run: a worker that loads one
+# starts its own Python (and Keras), seconds per worker and fit.
+python_packages <- c("keras3", "keras", "reticulate", "tensorflow", "tfdatasets")
 
 is_shared_env <- function(env) {
   identical(env, globalenv()) || identical(env, baseenv()) ||

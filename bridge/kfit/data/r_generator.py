@@ -14,6 +14,7 @@ in workers overlaps training because it runs in another process.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,7 @@ from kfit.data.base import Feed, FeedOptions
 from kfit.data.batch import BATCH_FORM, PARTS, BatchError
 from kfit.data.stream import END, BatchStream
 from kfit.data.streamed import stream_feed
-from kfit.errors import KfitArgumentError, KfitValueError
+from kfit.errors import KfitArgumentError, KfitValueError, KfitWarning
 from kfit.r.codec import RList
 from kfit.r.convert import r_to_numpy
 from kfit.r.function import RFunction
@@ -166,6 +167,15 @@ class RGeneratorSource:
 
         plan = self.function.prepare_workers(options.workers, options.worker_globals,
                                              options.worker_packages)
+        if plan.python_packages:
+            names = ", ".join(plan.python_packages)
+            warnings.warn(KfitWarning(
+                f"{label} uses {names}: each of its {options.workers} worker "
+                f"process{'es' if options.workers > 1 else ''} loads it, and "
+                "with it Python and Keras (about 5 s per worker, at every fit). "
+                "Do that work before fit() (e.g. one-hot encode the labels "
+                "once), or pass `workers = 0` to run the function in this "
+                "session."), stacklevel=6)
         pool = WorkerPool(plan, options.workers, label=label)
         self._pools.append(pool)
         pool.start()

@@ -34,6 +34,7 @@ class WorkerPlan:
     libpaths: list[str]
     globals: list[str]
     packages: list[str]
+    python_packages: list[str]  # of `packages`, those that start Python
 
 
 def capture_error(label: str, captured: list[str]) -> KfitWorkerCaptureError:
@@ -122,7 +123,8 @@ class RFunction:
         return WorkerPlan(payload=str(plan["path"]), rscript=str(plan["rscript"]),
                           libpaths=_as_list(plan["libpaths"]),
                           globals=_as_list(plan.get("globals")),
-                          packages=_as_list(plan.get("packages")))
+                          packages=_as_list(plan.get("packages")),
+                          python_packages=_as_list(plan.get("python_packages")))
 
     def release(self) -> None:
         """Let go of the R function (on the main thread)."""

@@ -134,7 +134,8 @@ def r_function(function: Any, label: str = "R function") -> RFunction:
         out: dict[str, Any] = {}
         for name, item in zip(plan.names, plan, strict=True):
             out[name] = [str(v) for v in item] if name in (
-                "libpaths", "globals", "packages", "captured") else str(item[0])
+                "libpaths", "globals", "packages", "captured",
+                "python_packages") else str(item[0])
         return out
 
     return RFunction(call_encoded=call_encoded, prepare=prepare, arity=arity,

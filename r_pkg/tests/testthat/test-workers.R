@@ -280,3 +280,29 @@ test_that("captured connections, Python objects and external pointers are refuse
     expect_length(h$metrics$loss, 1L)
   }
 })
+
+test_that("a generator that uses a package starting Python says so once, with the cost", {
+  skip_if_no_core()
+  # reticulate:: is referred to, not called: the warning comes from what the
+  # worker would load, before it runs
+  gen <- function() {
+    if (FALSE) reticulate::py_available()
+    list(matrix(0.5, 8, 4), rep(1, 8))
+  }
+  warnings <- list()
+  h <- withCallingHandlers(
+    fit(regression_model(), gen, steps_per_epoch = 2, verbose = 0),
+    kfit_warning = function(w) {
+      warnings[[length(warnings) + 1L]] <<- w
+      invokeRestart("muffleWarning")
+    })
+  expect_length(h$metrics$loss, 1L)
+  expect_length(warnings, 1L)
+  expect_match(conditionMessage(warnings[[1]]),
+               "The R generator `x` uses reticulate: each of its 1 worker process loads it",
+               fixed = TRUE)
+  expect_match(conditionMessage(warnings[[1]]), "about 5 s per worker", fixed = TRUE)
+  # in the session (workers = 0) nothing is loaded anew: no warning
+  expect_no_warning(fit(regression_model(), gen, steps_per_epoch = 2, verbose = 0,
+                        workers = 0))
+})
