@@ -11,6 +11,7 @@ import keras
 from keras.src.utils import is_default
 
 from kfit import interrupt
+from kfit.data.keras_adapter import steps_per_execution
 from kfit.data.stream import END, BatchStream, Failure
 from kfit.errors import KfitDataError
 from kfit.history import TrainingHistory
@@ -95,7 +96,7 @@ class StreamGuard(keras.callbacks.Callback):
                 self._fill(cursor.stream, cursor.origin + 1 + self.read_ahead)
 
     def _per_execution(self) -> int:
-        return max(1, int(getattr(self.model, "steps_per_execution", 1) or 1))
+        return steps_per_execution(self.model)
 
     def _fill(self, stream: BatchStream, upto: int) -> None:
         """In-session producer: make the items before position `upto`."""

@@ -177,8 +177,8 @@ def _check_distribution(model: Any) -> None:
             `tf.distribute.MultiWorkerMirroredStrategy`.
     """
     strategy = getattr(model, "_distribute_strategy", None)
-    names = {cls.__name__ for cls in type(strategy).__mro__}
-    if strategy is None or not names & set(_MULTI_WORKER):
+    if strategy is None or not {cls.__name__ for cls in type(strategy).__mro__} \
+            & set(_MULTI_WORKER):
         return
     import keras
 

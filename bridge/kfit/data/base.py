@@ -31,6 +31,12 @@ class FeedOptions:
     worker_globals: Any = None  # R generators: globals for the R workers
     worker_packages: list[str] | None = None  # R generators: packages to load
 
+    @property
+    def made_ahead(self) -> int:
+        """Batches a stream may hold beyond those steps have used: the
+        user's `max_queue_size`, plus what Keras reads ahead."""
+        return self.max_queue_size + self.read_ahead
+
 
 @dataclass
 class Feed:

@@ -42,10 +42,15 @@ from kfit.data.stream import BatchStream, reads
 TF_DISTRIBUTE_READ_AHEAD = 8  # 3 measured, with room for more replicas
 
 
+def steps_per_execution(model: Any) -> int:
+    """Batches one of `model`'s training or test steps reads (at least 1)."""
+    return max(1, int(getattr(model, "steps_per_execution", 1) or 1))
+
+
 def read_ahead(model: Any) -> int:
     """How many batches past a step's own Keras may read while training
     `model` (its steps_per_execution batches included, less one)."""
-    per_execution = max(1, int(getattr(model, "steps_per_execution", 1) or 1))
+    per_execution = steps_per_execution(model)
     if getattr(model, "_distribute_strategy", None) is not None:
         ahead = TF_DISTRIBUTE_READ_AHEAD
     elif keras.backend.backend() == "torch":

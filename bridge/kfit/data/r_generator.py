@@ -180,8 +180,7 @@ class RGeneratorSource:
         self._pools.append(pool)
         pool.start()
         holder: dict[str, BatchStream] = {}
-        reader = WorkerReader(pool, steps=steps,
-                              max_in_flight=options.max_queue_size + options.read_ahead,
+        reader = WorkerReader(pool, steps=steps, max_in_flight=options.made_ahead,
                               taken=lambda: holder["stream"].committed,
                               convert=self.convert)
         return stream_feed(self._checked(reader.pull), options, label=label,

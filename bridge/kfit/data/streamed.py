@@ -32,7 +32,7 @@ def stream_feed(pull: Callable[[], Any], options: FeedOptions, *, label: str,
             thread before the producer thread is joined).
     """
     steps = options.steps if steps is None else steps
-    stream = BatchStream(options.role, options.max_queue_size + options.read_ahead,
+    stream = BatchStream(options.role, options.made_ahead,
                          continuous=steps is not None)
     if bind is not None:
         bind(stream)
