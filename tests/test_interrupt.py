@@ -95,3 +95,77 @@ def test_the_interrupt_check_leaves_keras_batch_end_dispatch_as_it_is():
     with_check = CallbackList([keras.callbacks.Callback(), check])
     assert (with_check._async_train, with_check._async_test) == (
         alone._async_train, alone._async_test)
+
+
+class _SigintAt(_TrapAt):
+    """Raises SIGINT from the user's callback code: not kfit's, so the
+    `KeyboardInterrupt` waits for kfit's next hook."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        where = (self.epoch, batch + 1)
+        if where > self.at:
+            self.batches_after.append(where)
+        if where == self.at:
+            signal.raise_signal(signal.SIGINT)
+
+
+def test_a_ctrl_c_outside_kfit_code_is_raised_at_the_next_hook():
+    x = np.random.default_rng(2).normal(size=(64, 4)).astype("float32")
+    trap = _SigintAt(epoch=2, batch=3)
+    with pytest.raises(KeyboardInterrupt) as info:
+        kfit.fit(_model(), x, x.sum(axis=1), batch_size=8, epochs=50, verbose=0,
+                 callbacks=[trap], view_metrics=False)
+    assert trap.batches_after == []
+    # raised by InterruptCheck before step 4, not inside the callback
+    assert info.traceback[-1].path.name == "interrupt.py"
+    assert info.traceback[-2].path.name == "callbacks.py"
+    assert info.value.history.epochs == [1]
+
+
+def test_a_ctrl_c_after_the_last_hook_is_raised_when_keras_fit_returns():
+    class AtTrainEnd(keras.callbacks.Callback):
+        def on_train_end(self, logs=None):
+            signal.raise_signal(signal.SIGINT)
+
+    x = np.random.default_rng(3).normal(size=(32, 4)).astype("float32")
+    with pytest.raises(KeyboardInterrupt) as info:
+        kfit.fit(_model(), x, x.sum(axis=1), batch_size=8, epochs=2, verbose=0,
+                 callbacks=[AtTrainEnd()], view_metrics=False)
+    assert info.value.history.epochs == [1, 2]  # every epoch, then the interrupt
+
+
+def _function_in(directory: str, name: str, body: str = "return sys._getframe()",
+                  **names: object) -> object:
+    """A function whose code lives in `directory` (as if defined there)."""
+    namespace: dict[str, object] = {"sys": sys, **names}
+    code = compile(f"def where():\n    {body}\n", f"{directory}/{name}", "exec")
+    exec(code, namespace)  # a frame with a chosen file name
+    return namespace["where"]
+
+
+def _frame_in(directory: str, name: str) -> object:
+    return _function_in(directory, name)()
+
+
+def test_only_kfit_frames_and_the_waits_kfit_calls_raise_at_once():
+    import os
+    import threading
+
+    import tensorflow as tf
+
+    kfit_dir = os.path.dirname(interrupt.__file__)
+    tf_dir = os.path.dirname(tf.__file__)
+    assert interrupt._in_kfit(_frame_in(kfit_dir, "stream.py"))
+    assert not interrupt._in_kfit(_frame_in(tf_dir, "python/util/nest_util.py"))
+    # kfit's batch reader called by a tf.data op (from_generator): not at once
+    reader = _function_in(kfit_dir, "stream.py")
+    op = _function_in(tf_dir, "python/ops/script_ops.py", "return reader()",
+                      reader=reader)
+    assert not interrupt._in_kfit(op())
+    assert not interrupt._in_kfit(sys._getframe())  # the user's code (this test)
+    # a stdlib frame (threading's wait) counts as its nearest non-stdlib caller's
+    stdlib = os.path.dirname(threading.__file__)
+    assert not interrupt._in_kfit(_frame_in(stdlib, "threading.py"))
+    wait = _function_in(stdlib, "threading.py")
+    assert interrupt._in_kfit(_function_in(kfit_dir, "stream.py", "return wait()",
+                                           wait=wait)())

@@ -10,7 +10,7 @@ from typing import Any
 import keras
 from keras.src.utils import is_default
 
-from kfit import interrupt
+from kfit import console, interrupt
 from kfit.data.keras_adapter import steps_per_execution
 from kfit.data.stream import END, BatchStream, Failure
 from kfit.errors import KfitDataError
@@ -18,17 +18,18 @@ from kfit.history import TrainingHistory
 
 
 class InterruptCheck(keras.callbacks.Callback):
-    """Stops training at the next hook once Ctrl-C reached the run, in case
-    its `KeyboardInterrupt` was raised where Python ignores exceptions (see
-    `kfit.interrupt.pending`).
+    """Between steps, on the main thread: prints what R workers wrote (see
+    `kfit.console`), and stops training once Ctrl-C reached the run, the
+    safe point for a Ctrl-C that came while TensorFlow or Keras ran (see
+    `kfit.interrupt`).
 
     Begin hooks and epoch ends only: Keras calls them on the main thread,
     and a batch-end hook would turn off Keras' asynchronous batch-end
     dispatch for every run."""
 
     def _check(self, *args: Any, **kwargs: Any) -> None:
-        if interrupt.pending():
-            raise KeyboardInterrupt()
+        console.flush()
+        interrupt.raise_pending()
 
     on_epoch_begin = on_epoch_end = _check
     on_train_batch_begin = on_test_batch_begin = _check

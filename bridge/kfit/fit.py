@@ -196,12 +196,14 @@ def _check_distribution(model: Any) -> None:
 def _interruptible(function: Callable[..., TrainingHistory]
                    ) -> Callable[..., TrainingHistory]:
     """Run `function` with Ctrl-C turned into one clean interrupt (see
-    `kfit.interrupt`), from argument checks to the workers' shutdown."""
+    `kfit.interrupt`) and its output on lines of its own (`kfit.console`),
+    from argument checks to the workers' shutdown."""
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> TrainingHistory:
+        from kfit.console import run_console
         from kfit.interrupt import interruptible
 
-        with interruptible():
+        with interruptible(), run_console():
             return function(*args, **kwargs)
 
     return run

@@ -1,11 +1,24 @@
 """Ctrl-C during `fit()`: stop cleanly, once, and give R its handler back.
 
-While a run lasts, SIGINT raises `KeyboardInterrupt` on the main thread at
-the next Python instruction (between steps, while waiting for a batch).
-Only the first one does: a second Ctrl-C while kfit stops the workers is
-counted and ignored, so the clean-up always finishes. Afterwards both the
-Python handler and the C-level handler are restored exactly; inside an R
-session that is R's own, so Ctrl-C interrupts R code again.
+While a run lasts, SIGINT becomes one `KeyboardInterrupt` on the main thread,
+raised only where it cannot corrupt TensorFlow or Keras:
+
+- at once when the main thread runs kfit's own code (argument checks, data
+  conversion, waiting for a batch, an R callback returning);
+- otherwise at kfit's next hook (`kfit.callbacks.InterruptCheck`: the next
+  step, validation step or epoch boundary) or when Keras' `fit()` returns.
+  Python's default handler raises wherever the main thread happens to be,
+  also inside TensorFlow's Python code called back from C (its nest
+  utilities import modules from C): there the exception turns into a
+  `SystemError` or `TypeError` and can leave a tf.data iterator waiting
+  forever (`bench/interrupt_stress.py` counts it for `model.fit()`).
+
+A further Ctrl-C is counted and ignored, so the clean-up always finishes,
+unless the first one has waited more than `FORCE_AFTER` seconds for a safe
+point (a long first-step compilation): that one raises where it lands.
+Afterwards both the Python handler and the C-level handler are restored
+exactly; inside an R session that is R's own, so Ctrl-C interrupts R code
+again.
 """
 
 from __future__ import annotations
@@ -14,34 +27,57 @@ import contextlib
 import ctypes
 import ctypes.util
 import functools
+import os
 import signal
+import sys
+import sysconfig
 import threading
+import time
 from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
 _SIGACTION_SIZE = 256  # larger than glibc's struct sigaction (152 bytes)
+FORCE_AFTER = 3.0  # seconds a Ctrl-C may wait for a safe point before another forces it
+
+_KFIT_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_STDLIB_DIR = os.path.join(os.path.abspath(sysconfig.get_paths()["stdlib"]), "")
 
 
 class SigintState:
-    """What a run saw of SIGINT."""
+    """What a run saw of SIGINT: how many, when the first came, and whether a
+    `KeyboardInterrupt` was raised for them."""
 
-    def __init__(self) -> None:
+    def __init__(self, host_handler: Any = None) -> None:
         self.count = 0
+        self.first_at = 0.0
+        self.raised = False
+        self.host_handler = host_handler  # the C-level handler before the run
+
+    def interrupted(self) -> None:
+        """Count a Ctrl-C seen by the host's code and raise it here."""
+        self.count += 1
+        if self.count == 1:
+            self.first_at = time.monotonic()
+        self.raised = True
+        raise KeyboardInterrupt()
 
 
 _runs: list[SigintState] = []  # the runs in progress, innermost last
 
 
 def pending() -> bool:
-    """True once a Ctrl-C reached the innermost run in progress.
-
-    The handler raises `KeyboardInterrupt` at whatever Python line the main
-    thread runs, except inside a finalizer; where Python ignores exceptions
-    (a finalizer, a weakref callback) it would be lost, so
-    `kfit.callbacks.InterruptCheck` raises it at the next hook.
-    """
+    """True once a Ctrl-C reached the innermost run in progress (raised
+    already or waiting for a safe point: one raised where Python ignores
+    exceptions, in a weakref callback, is raised again at the next hook)."""
     return bool(_runs) and _runs[-1].count > 0
+
+
+def raise_pending() -> None:
+    """Raise the innermost run's Ctrl-C here, a safe point, if one is pending."""
+    if pending():
+        _runs[-1].raised = True
+        raise KeyboardInterrupt()
 
 
 @functools.cache
@@ -50,18 +86,83 @@ def _libc() -> Any:
 
 
 @contextlib.contextmanager
-def keep_sigint() -> Iterator[None]:
-    """Restore the SIGINT handler (C level and Python level) on exit."""
+def keep_sigint() -> Iterator[Any]:
+    """Restore the SIGINT handler (C level and Python level) on exit; yields
+    the C-level one (a `struct sigaction` buffer)."""
     python = signal.getsignal(signal.SIGINT)
     libc = _libc()
     saved = ctypes.create_string_buffer(_SIGACTION_SIZE)
     libc.sigaction(signal.SIGINT, None, saved)
     try:
-        yield
+        yield saved
     finally:
         if python is not None:
             signal.signal(signal.SIGINT, python)
         libc.sigaction(signal.SIGINT, saved, None)
+
+
+@functools.cache
+def _r_interrupts_pending() -> ctypes.c_int | None:
+    """R's interrupt flag, where this process runs R (else None)."""
+    try:
+        return ctypes.c_int.in_dll(ctypes.CDLL(None), "R_interrupts_pending")
+    except (OSError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def host_code() -> Iterator[None]:
+    """While the host's R code runs inside a run (a callback hook, an
+    in-session generator), Ctrl-C is R's: the host's own C-level handler is
+    back, so R stops that code where it runs (kfit's R side turns the R
+    interrupt into a record and `interrupted()` raises it here). A Ctrl-C R
+    saw but had not acted on when the code returned is raised here too."""
+    if not _runs or _runs[-1].host_handler is None \
+            or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    state, libc = _runs[-1], _libc()
+    ours = ctypes.create_string_buffer(_SIGACTION_SIZE)
+    libc.sigaction(signal.SIGINT, state.host_handler, ours)
+    try:
+        yield
+    finally:
+        libc.sigaction(signal.SIGINT, ours, None)
+        flag = _r_interrupts_pending()
+        if flag is not None and flag.value:
+            flag.value = 0
+            if not state.raised:
+                state.interrupted()
+
+
+def interrupted() -> None:
+    """R code run by kfit was interrupted (Ctrl-C while it ran): raise it as
+    the run's Ctrl-C (a `KeyboardInterrupt`, also outside a run)."""
+    if _runs and threading.current_thread() is threading.main_thread():
+        _runs[-1].interrupted()
+    raise KeyboardInterrupt()
+
+
+def _in_kfit(frame: FrameType | None) -> bool:
+    """True when the main thread runs kfit's code on its own: the innermost
+    frame outside the standard library (a lock, queue or socket wait kfit
+    called) is kfit's, and TensorFlow is not below it on the stack (kfit's
+    batch reader runs inside a tf.data op; it ends itself there, see
+    `BatchStream.item_at`). Never inside a `__del__` (see `_in_finalizer`)."""
+    while frame is not None and frame.f_code.co_filename.startswith(_STDLIB_DIR) \
+            and "importlib" not in frame.f_code.co_filename:
+        frame = frame.f_back
+    if frame is None or not frame.f_code.co_filename.startswith(_KFIT_DIR):
+        return False
+    tensorflow = sys.modules.get("tensorflow")
+    tf_dir = os.path.dirname(getattr(tensorflow, "__file__", None) or "") + os.sep
+    caller: FrameType | None = frame
+    while caller is not None:
+        if caller.f_code.co_name == "__del__" or (
+                tf_dir != os.sep and caller.f_code.co_filename.startswith(tf_dir)):
+            return False
+        caller = caller.f_back
+    return True
 
 
 def _in_finalizer(frame: FrameType | None) -> bool:
@@ -78,17 +179,24 @@ def _in_finalizer(frame: FrameType | None) -> bool:
 @contextlib.contextmanager
 def interruptible() -> Iterator[SigintState]:
     """SIGINT -> one KeyboardInterrupt for the duration of the block."""
-    state = SigintState()
     if threading.current_thread() is not threading.main_thread():
-        yield state  # signals are delivered to the main thread only
+        yield SigintState()  # signals are delivered to the main thread only
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
         state.count += 1
-        if state.count == 1 and not _in_finalizer(frame):
+        if state.count == 1:
+            state.first_at = time.monotonic()
+        if state.raised:
+            return  # stopping already: the clean-up finishes
+        if _in_kfit(frame) or (
+                state.count > 1 and time.monotonic() - state.first_at > FORCE_AFTER
+                and not _in_finalizer(frame)):
+            state.raised = True
             raise KeyboardInterrupt()
 
-    with keep_sigint():
+    with keep_sigint() as host_handler:
+        state = SigintState(host_handler)
         signal.signal(signal.SIGINT, handler)
         _runs.append(state)
         try:

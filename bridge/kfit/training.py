@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kfit import interrupt
 from kfit.arguments import EpochRange
 from kfit.callbacks import (
     HistoryRecorder,
@@ -108,6 +109,7 @@ def train(run: Run) -> TrainingHistory:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Your input ran out of data")
             run.model.fit(**arguments)
+        interrupt.raise_pending()  # came after the last hook
     except BaseException as error:
         replacement = _training_error(error, streams, run.history,
                                       _failed_callback(error, position, run))

@@ -196,15 +196,18 @@ write_frame <- function(con, frame, buffers = NULL) {
 }
 
 # Call a user's R function (a generator, a callback hook) and encode what it
-# returns; an R error is returned as a record, never raised into Python.
+# returns; an R error or a Ctrl-C (the core gives R its own SIGINT handler
+# while this runs) is returned as a record, never raised into Python.
 call_encoded <- function(f, ...) {
-  value <- tryCatch(f(...), error = function(e) e)
-  if (inherits(value, "error")) {
-    return(error_record(value))
-  }
-  frame <- encode_for_core(value)
-  frame$ok <- TRUE
-  frame
+  tryCatch({
+    value <- tryCatch(f(...), error = function(e) e)
+    if (inherits(value, "error")) {
+      return(error_record(value))
+    }
+    frame <- encode_for_core(value)
+    frame$ok <- TRUE
+    frame
+  }, interrupt = function(i) list(ok = FALSE, interrupted = TRUE))
 }
 
 error_record <- function(e) {

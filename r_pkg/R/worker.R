@@ -160,7 +160,7 @@ unshippable_kind <- function(value) {
 # The functions a worker runs, detached from kfit's namespace: a worker
 # then starts without loading kfit and its imports (reticulate alone takes
 # seconds to load), only jsonlite. Their code stays in this package.
-worker_functions <- c("worker_main", "worker_setup", "worker_error", "error_record",
+worker_functions <- c("worker_main", "worker_setup", "sent", "worker_error", "error_record",
                       "encode_frame", "encode_node", "write_frame", "leaf_raw",
                       "leaf_width", "codec_max_strings", "to_json", "json_string",
                       "json_strings")
@@ -248,7 +248,7 @@ worker_main <- function(payload) {
     if (inherits(fn, "error")) {
       frame <- do.call(encode_frame, c(list("error", encode_value = FALSE),
                                        worker_error(fn, "starting the worker")))
-      if (!isTRUE(tryCatch({ write_frame(con, frame); TRUE }, error = function(e) FALSE))) break
+      if (!sent(write_frame(con, frame))) break
       next
     }
     value <- tryCatch(
@@ -262,11 +262,17 @@ worker_main <- function(payload) {
     } else {
       encode_frame("batch", value, single = TRUE)
     }
-    # The session may stop reading at any time (end of training, Ctrl-C).
-    if (!isTRUE(tryCatch({ write_frame(con, frame, buffers); TRUE },
-                         error = function(e) FALSE))) break
+    if (!sent(write_frame(con, frame, buffers))) break
   }
   invisible(NULL)
+}
+
+# TRUE when a frame went out. The session may stop reading at any time (end
+# of training, Ctrl-C): R reports the closed socket as a warning ("problem
+# writing to connection") or an error, and either way the worker ends
+# quietly.
+sent <- function(write) {
+  tryCatch({ write; TRUE }, warning = function(w) FALSE, error = function(e) FALSE)
 }
 
 worker_setup <- function(payload, id) {

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from kfit import interrupt
 from kfit.data.batch import Batch
 
 _POLL_SECONDS = 0.05
@@ -205,6 +206,10 @@ class BatchStream:
                     return self._items[position - self._base]
                 if self.producer_done:
                     return END
+                if interrupt.pending():
+                    # Ctrl-C: this reader ends (inside a tf.data op it must
+                    # not raise); kfit's next hook raises the interrupt.
+                    raise StreamCancelled(f"{self.role}: interrupted")
                 self._produced.wait(_POLL_SECONDS)
 
     def end_after(self, position: int) -> int | None:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kfit import interrupt
 from kfit.errors import KfitWorkerCaptureError, RError
 from kfit.r import registry
 from kfit.r.codec import Frame, decode
@@ -63,7 +64,10 @@ def decode_record(record: Any) -> Frame:
 
     Raises:
         RError: the R function raised an error.
+        KeyboardInterrupt: Ctrl-C interrupted it (see `interrupt.host_code`).
     """
+    if record.get("interrupted"):
+        interrupt.interrupted()
     if not record.get("ok"):
         raise RError(str(record.get("message", "")).strip(),
                      call=str(record.get("call") or ""))
@@ -107,7 +111,9 @@ class RFunction:
 
     def call_encoded(self, *args: Any) -> Any:
         """The decoded value the function returns (None for NULL)."""
-        return decode_record(registry.resolve(self._refs["call_encoded"])(*args)).value
+        with interrupt.host_code():
+            record = registry.resolve(self._refs["call_encoded"])(*args)
+        return decode_record(record).value
 
     def call(self, *args: Any) -> Any:
         """What the function returns, as plain Python (see `r_value`)."""

@@ -7,7 +7,11 @@ runs `worker_main()` from it, connects back to a socket
 on 127.0.0.1 (with a one-time token), and answers requests with frames
 (`kfit.r.codec`). Workers run in their own process group, so a Ctrl-C in
 the terminal reaches the session only; the session stops them. If the
-session dies, their sockets close and they exit.
+session dies, the kernel kills them (`_dies_with_this_process`).
+
+A pool's workers keep their R temporary directories in one directory the
+pool owns and removes when it closes, so a worker killed in the middle of
+its work leaves no `Rtmp*` directory behind.
 """
 
 from __future__ import annotations
@@ -22,11 +26,13 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
 from collections.abc import Sequence
 
+from kfit import console, interrupt
 from kfit.errors import KfitWorkerError
 from kfit.r.codec import Frame, buffer_sizes, decode
 from kfit.r.function import WorkerPlan
@@ -79,14 +85,14 @@ class _Worker:
         self.drain.start()
 
     def _drain(self) -> None:
-        """Echo the worker's stderr (R warnings, messages) and keep its tail."""
+        """Pass on the worker's stderr (R warnings, messages; see
+        `kfit.console`) and keep its tail."""
         stream = self.process.stderr
         assert stream is not None
         for line in iter(stream.readline, b""):
             text = line.decode("utf-8", "replace")
             self.stderr.append(text.rstrip("\n"))
-            with contextlib.suppress(OSError):
-                os.write(2, f"[kfit worker {self.number}] {text}".encode())
+            console.post(f"[kfit worker {self.number}] {text}")
 
 
 class WorkerPool:
@@ -108,10 +114,12 @@ class WorkerPool:
         self._token = secrets.token_hex(16)
         self._workers: list[_Worker] = []
         self._closed = False
+        self._tmpdir: str | None = None
 
     # -- start ---------------------------------------------------------------
     def start(self) -> None:
         """Start the processes and wait until each has connected."""
+        self._tmpdir = tempfile.mkdtemp(prefix="kfit-workers-")
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             listener.bind(("127.0.0.1", 0))
@@ -131,7 +139,8 @@ class WorkerPool:
         env = dict(os.environ)
         env.update(KFIT_WORKER_PORT=str(port), KFIT_WORKER_TOKEN=self._token,
                    KFIT_WORKER_ID=str(number), KFIT_WORKER_PAYLOAD=self.plan.payload,
-                   R_LIBS=os.pathsep.join(self.plan.libpaths))
+                   R_LIBS=os.pathsep.join(self.plan.libpaths),
+                   TMPDIR=self._tmpdir or tempfile.gettempdir())
         command = [self.plan.rscript, "--no-echo", "--no-restore", "-e",
                    "p <- readRDS(Sys.getenv('KFIT_WORKER_PAYLOAD')); p$main(p)"]
         try:
@@ -161,14 +170,17 @@ class WorkerPool:
                 sock, _ = listener.accept()
             except TimeoutError:
                 continue
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            sock.settimeout(None)
-            reader = SocketReader(sock)
             try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sock.settimeout(None)
+                reader = SocketReader(sock)
                 hello = self._read_frame(reader)
             except ConnectionClosed:
                 sock.close()
                 continue
+            except BaseException:  # Ctrl-C while a worker says hello
+                sock.close()
+                raise
             number = int(hello.fields.get("id", 0))
             if hello.kind != "hello" or hello.fields.get("token") != self._token \
                     or number not in waiting:
@@ -229,12 +241,23 @@ class WorkerPool:
                     w.sock.shutdown(socket.SHUT_RDWR)
 
     def close(self, grace: float = 1.0) -> None:
-        """Stop every worker and wait for it; nothing is left running."""
+        """Stop every worker and wait for it; nothing is left running.
+
+        `grace`: seconds a worker has to finish after STOP before it is
+        killed; 0.1 after `interrupt()` (Ctrl-C, an error), when a worker
+        may be deep in user code that cannot hear STOP."""
+        if self._closed or interrupt.pending():
+            grace = min(grace, 0.1)
         for w in self._workers:
             if w.sock is not None and w.process.poll() is None:
                 with contextlib.suppress(OSError):
                     w.sock.sendall(_REQUEST.pack(STOP, 0))
         self.interrupt()
+        for w in self._workers:
+            # With a batch unread, closing resets the connection: a worker
+            # blocked writing one gets an error at once and ends.
+            if w.sock is not None:
+                w.sock.close()
         deadline = time.monotonic() + grace
         for w in self._workers:
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -243,14 +266,11 @@ class WorkerPool:
             if w.process.poll() is None:
                 w.process.kill()
             w.process.wait()
-            if w.sock is not None:
-                w.sock.close()
             w.drain.join(timeout=1.0)
             if w.process.stderr is not None:
                 w.process.stderr.close()
         with contextlib.suppress(OSError):
             os.remove(self.plan.payload)
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
 
-    @property
-    def pids(self) -> list[int]:
-        return [w.process.pid for w in self._workers]

@@ -5,13 +5,21 @@ piece, a small batch costs four system calls, and each wakes the reading
 thread, which then waits for the GIL that training holds. Buffered, one
 `recv()` takes in whatever has arrived, often several small frames. Large
 pieces (a 128 x 784 batch) go straight into a buffer of their own.
+
+On the main thread (the first batch is read there) each `recv()` waits at
+most `_MAIN_WAIT` seconds at a time: a Ctrl-C that the kernel gave to another
+thread of the process does not wake the main thread's `recv()`, but Python
+runs the SIGINT handler once the main thread is back in Python.
 """
 
 from __future__ import annotations
 
+import select
 import socket
+import threading
 
 _CHUNK = 1 << 18  # bytes a refill asks for; pieces over half of it are read apart
+_MAIN_WAIT = 0.2  # seconds the main thread blocks in one wait for data
 
 
 class ConnectionClosed(Exception):
@@ -28,6 +36,13 @@ class SocketReader:
         self._view = memoryview(self._buffer)
         self._start = 0  # buffered bytes are _buffer[_start:_end]
         self._end = 0
+        self._main = threading.main_thread().ident
+
+    def _recv_into(self, view: memoryview) -> int:
+        if threading.get_ident() == self._main:
+            while not select.select([self.sock], [], [], _MAIN_WAIT)[0]:
+                pass  # back in Python: a pending Ctrl-C is raised here
+        return self.sock.recv_into(view)
 
     def read(self, size: int) -> bytes | bytearray:
         available = self._end - self._start
@@ -42,7 +57,7 @@ class SocketReader:
             self._view[:available] = tail
             self._start, self._end = 0, available
         while self._end < size:
-            got = self.sock.recv_into(self._view[self._end:])
+            got = self._recv_into(self._view[self._end:])
             if got == 0:
                 raise ConnectionClosed()
             self._end += got
@@ -57,7 +72,7 @@ class SocketReader:
         self._start = self._end = 0
         got = available
         while got < size:
-            n = self.sock.recv_into(view[got:])
+            n = self._recv_into(view[got:])
             if n == 0:
                 raise ConnectionClosed()
             got += n

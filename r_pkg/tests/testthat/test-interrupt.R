@@ -29,96 +29,130 @@ test_that("Ctrl-C still interrupts R code after library(kfit) and a fit()", {
   expect_match(readLines(output), "^RESULT: interrupted", all = FALSE)
 })
 
-# Ctrl-C during training: a real SIGINT from outside to a child Rscript.
+# Ctrl-C during training: real SIGINTs from outside to a child Rscript, at
+# one moment (`mode`) in each of several fits in a row (rounds), as in a
+# session where one presses Ctrl-C, looks, and trains again.
 interrupt_script <- c(
   "library(kfit)",
-  "args <- commandArgs(TRUE); ready <- args[[1]]; mode <- args[[2]]",
+  "args <- commandArgs(TRUE); prefix <- args[[1]]; mode <- args[[2]]; rounds <- as.integer(args[[3]])",
   "keras <- reticulate::import('keras')",
   "threading <- reticulate::import('threading')",
   "model <- keras$Sequential(list(keras$Input(shape = list(20L)), keras$layers$Dense(16L), keras$layers$Dense(1L)))",
   "model$compile(optimizer = 'adam', loss = 'mse')",
   "gen <- function() { x <- matrix(runif(64 * 20), 64, 20); list(x, rowSums(x)) }",
   "slow_val <- function() { Sys.sleep(0.05); gen() }",
-  "epoch <- 0L",
+  # runs in the worker: tells the shell, then takes 30 s to make batch 1
+  "slow_first <- function() { if (!file.exists(ready)) { file.create(ready); Sys.sleep(30) }; gen() }",
+  "busy <- function(seconds) { t0 <- Sys.time(); while (difftime(Sys.time(), t0, units = 'secs') < seconds) NULL }",
+  "ppid <- function(f) { s <- tryCatch(suppressWarnings(readLines(f, warn = FALSE)), error = function(e) ''); if (!length(s) || !nzchar(s[1])) return(NA); strsplit(sub('.*\\\\) ', '', s[1]), ' ')[[1]][2] }",
+  "children <- function() length(Filter(function(f) identical(ppid(f), as.character(Sys.getpid())), Sys.glob('/proc/[0-9]*/stat')))",
+  "say <- function(round, name, value) cat(sprintf('R%d %s: %s\\n', round, name, paste(value, collapse = ' ')))",
+  "for (round in seq_len(rounds)) {",
+  "  ready <- paste0(prefix, '.', round)",
+  "  epoch <- 0L",
   # When the signal comes: `ready` tells the shell (which waits 0.2 s more).
-  "cb <- callback_lambda(",
-  "  on_epoch_begin = function(e, logs) epoch <<- e,",
-  "  on_epoch_end = function(e, logs) if (e == 1L && mode %in% c('arrays', 'generator')) file.create(ready),",
-  "  on_batch_end = function(b, logs) {",
-  "    if (mode == 'validation' && epoch == 2L && b == 20L) file.create(ready)",
-  "    if (mode == 'first_epoch' && b == 5L) file.create(ready)",
-  "    if (mode == 'first_validation' && b == 20L) file.create(ready)",
-  "  })",
-  "if (mode == 'startup') file.create(ready)  # during the worker's start-up",
-  "threads_before <- threading$active_count()",
-  "warned <- FALSE",
-  "h <- withCallingHandlers(",
-  "  switch(mode,",
-  "    arrays = fit(model, matrix(runif(2e5), 1e4, 20), runif(1e4), epochs = 1000, verbose = 0, callbacks = list(cb)),",
-  "    validation = , first_validation = fit(model, gen, steps_per_epoch = 20, epochs = 1000, verbose = 0,",
-  "      callbacks = list(cb), validation_data = slow_val, validation_steps = 40),",
+  "  cb <- callback_lambda(",
+  "    on_epoch_begin = function(e, logs) epoch <<- e,",
+  "    on_epoch_end = function(e, logs) {",
+  "      if (e == 1L && mode %in% c('arrays', 'generator', 'generator_twice')) file.create(ready)",
+  "      if (e == 2L && mode %in% c('callback', 'callback_twice')) { file.create(ready); busy(30) }",
+  "    },",
+  "    on_batch_end = function(b, logs) {",
+  "      if (mode == 'validation' && epoch == 2L && b == 20L) file.create(ready)",
+  "      if (mode == 'first_epoch' && b == 5L) file.create(ready)",
+  "      if (mode == 'first_validation' && b == 20L) file.create(ready)",
+  "    })",
+  "  if (mode == 'startup') file.create(ready)  # during the worker's start-up",
+  "  threads_before <- threading$active_count()",
+  "  warned <- FALSE",
+  "  h <- withCallingHandlers(",
+  "    switch(mode,",
+  "      arrays = fit(model, matrix(runif(2e5), 1e4, 20), runif(1e4), epochs = 1000, verbose = 0, callbacks = list(cb)),",
+  "      validation = , first_validation = fit(model, gen, steps_per_epoch = 20, epochs = 1000, verbose = 0,",
+  "        callbacks = list(cb), validation_data = slow_val, validation_steps = 40),",
   # an endless generator without steps_per_epoch: epoch 1 never ends
-  "    first_epoch = fit(model, gen, epochs = 3, verbose = 0, callbacks = list(cb)),",
-  "    fit(model, gen, steps_per_epoch = 20, epochs = 1000, verbose = 0, callbacks = list(cb))),",
-  "  kfit_interrupted = function(w) { warned <<- TRUE; invokeRestart('muffleWarning') })",
-  "cat('RETURNED:', format(as.numeric(Sys.time()), digits = 15), '\\n')",
-  "cat('WARNED:', warned, '\\n')",
-  "cat('EPOCHS:', length(h$metrics$loss), '\\n')",
-  "cat('FINITE:', all(is.finite(h$metrics$loss)), '\\n')",
-  "cat('LAST:', identical(last_history(), h), '\\n')",
-  "Sys.sleep(0.3)",
-  "ppid <- function(f) { s <- tryCatch(readLines(f, warn = FALSE), error = function(e) ''); if (!length(s) || !nzchar(s[1])) return(NA); strsplit(sub('.*\\\\) ', '', s[1]), ' ')[[1]][2] }",
-  "kids <- Filter(function(f) identical(ppid(f), as.character(Sys.getpid())), Sys.glob('/proc/[0-9]*/stat'))",
-  "cat('CHILDREN:', length(kids), '\\n')",
-  "cat('THREADS:', threading$active_count() - threads_before, '\\n')",
+  "      first_epoch = fit(model, gen, epochs = 3, verbose = 0, callbacks = list(cb)),",
+  "      before_first_batch = fit(model, slow_first, steps_per_epoch = 20, epochs = 1000, verbose = 0),",
+  "      fit(model, gen, steps_per_epoch = 20, epochs = 1000, verbose = 0, callbacks = list(cb))),",
+  "    kfit_interrupted = function(w) { warned <<- TRUE; invokeRestart('muffleWarning') })",
+  "  say(round, 'RETURNED', format(as.numeric(Sys.time()), digits = 15))",
+  "  say(round, 'WARNED', warned)",
+  "  say(round, 'EPOCHS', length(h$metrics$loss))",
+  "  say(round, 'FINITE', all(is.finite(h$metrics$loss)))",
+  "  say(round, 'LAST', identical(last_history(), h))",
+  "  Sys.sleep(0.2)",
+  "  say(round, 'CHILDREN', children())",
+  "  say(round, 'THREADS', threading$active_count() - threads_before)",
+  "}",
   "h2 <- fit(model, gen, steps_per_epoch = 3, epochs = 2, verbose = 0)",
   "cat('AGAIN:', length(h2$metrics$loss), '\\n')"
 )
 
-interrupt_child <- function(mode, signals = 1L) {
+# Runs the child for `rounds` fits with its own TMPDIR; returns its output,
+# when each signal was sent, and what its TMPDIR held once it exited.
+interrupt_child <- function(mode, signals = 1L, rounds = 5L) {
   script <- tempfile(fileext = ".R")
-  ready <- tempfile()
+  prefix <- tempfile()
   output <- tempfile()
   killed <- tempfile()
-  on.exit(unlink(c(script, ready, output, killed)), add = TRUE)
+  tmp <- tempfile()
+  dir.create(tmp)
+  on.exit(unlink(c(script, paste0(prefix, ".", seq_len(rounds)), output, killed, tmp),
+                 recursive = TRUE), add = TRUE)
   writeLines(interrupt_script, script)
   second <- if (signals > 1L) "sleep 0.001; kill -INT $pid;" else ""
+  delay <- if (mode == "validation") "sleep 0.3;" else "sleep 0.2;"
   command <- paste(
+    paste0("TMPDIR=", shQuote(tmp)),
     paste0("R_LIBS=", shQuote(paste(.libPaths(), collapse = ":"))),
-    shQuote(file.path(R.home("bin"), "Rscript")), shQuote(script), shQuote(ready),
-    mode, ">", shQuote(output), "2>&1 &",
-    "pid=$!; for i in $(seq 1200); do [ -f", shQuote(ready), "] && break; sleep 0.1; done;",
-    if (mode == "validation") "sleep 0.3;" else "sleep 0.2;",
-    "date +%s.%N >", shQuote(killed), "; kill -INT $pid;", second, "wait $pid"
+    shQuote(file.path(R.home("bin"), "Rscript")), shQuote(script), shQuote(prefix),
+    mode, rounds, ">", shQuote(output), "2>&1 &",
+    "pid=$!; for r in $(seq", rounds, "); do",
+    "for i in $(seq 1200); do [ -f", paste0(shQuote(prefix), ".$r"), "] && break; sleep 0.05; done;",
+    delay, "date +%s.%N >>", shQuote(killed), "; kill -INT $pid;", second, "done;",
+    "wait $pid"
   )
   system2("bash", c("-c", shQuote(command)))
-  out <- readLines(output)
-  list(out = out, killed = as.numeric(readLines(killed)))
+  list(out = readLines(output), killed = as.numeric(readLines(killed)),
+       left = list.files(tmp, all.files = TRUE, no.. = TRUE, recursive = TRUE))
 }
 
-for (case in list(list("arrays", 1L), list("generator", 1L), list("validation", 1L),
-                  list("generator", 2L), list("startup", 1L), list("first_epoch", 1L),
-                  list("first_validation", 1L))) {
+cases <- list(
+  list("startup", 1L), list("before_first_batch", 1L), list("first_epoch", 1L),
+  list("first_validation", 1L), list("arrays", 1L), list("generator", 1L),
+  list("validation", 1L), list("callback", 1L), list("generator_twice", 2L),
+  list("callback_twice", 2L)
+)
+for (case in cases) {
   local({
     mode <- case[[1]]
     signals <- case[[2]]
-    test_that(paste0("Ctrl-C (x", signals, ") during training with ", mode,
-                     ": stops within 1 s, nothing left, history returned"), {
+    rounds <- 5L
+    test_that(paste0("Ctrl-C (x", signals, ") ", mode, ", 5 fits in a row: each ",
+                     "stops within 1 s, returns its history, leaves nothing"), {
       skip_if_no_core()
-      run <- interrupt_child(mode, signals)
-      info <- paste(tail(run$out, 20), collapse = "\n")
-      returned <- as.numeric(child_value(run$out, "RETURNED"))
+      run <- interrupt_child(mode, signals, rounds)
+      info <- paste(tail(run$out, 30), collapse = "\n")
       # in epoch 1 or earlier: the history of no epoch, returned all the same
-      early <- mode %in% c("startup", "first_epoch", "first_validation")
-      expect_lt(returned - run$killed, if (mode == "startup") 2 else 1, label = info)
-      expect_identical(child_value(run$out, "WARNED"), "TRUE ", info = info)
-      expect_gte(as.integer(child_value(run$out, "EPOCHS")), if (early) 0L else 1L,
-                 label = info)
-      expect_identical(child_value(run$out, "FINITE"), "TRUE ", info = info)
-      expect_identical(child_value(run$out, "LAST"), "TRUE ", info = info)
-      expect_identical(child_value(run$out, "CHILDREN"), "0 ", info = info)
-      expect_identical(child_value(run$out, "THREADS"), "0 ", info = info)
+      early <- mode %in% c("startup", "before_first_batch", "first_epoch",
+                           "first_validation")
+      expect_length(run$killed, rounds)
+      for (round in seq_len(rounds)) {
+        value <- function(name) child_value(run$out, sprintf("R%d %s", round, name))
+        returned <- as.numeric(value("RETURNED"))
+        label <- paste0("round ", round, "\n", info)
+        expect_lt(returned - run$killed[[round]], if (mode == "startup") 2 else 1,
+                  label = label)
+        expect_identical(value("WARNED"), "TRUE", info = label)
+        expect_gte(as.integer(value("EPOCHS")), if (early) 0L else 1L, label = label)
+        expect_identical(value("FINITE"), "TRUE", info = label)
+        expect_identical(value("LAST"), "TRUE", info = label)
+        expect_identical(value("CHILDREN"), "0", info = label)
+        expect_identical(value("THREADS"), "0", info = label)
+      }
       expect_identical(child_value(run$out, "AGAIN"), "2 ", info = info)
+      # no file of the session's or its workers' (R's tempdirs, payloads)
+      expect_identical(run$left, character(), info = info)
     })
   })
 }

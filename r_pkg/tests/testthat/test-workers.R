@@ -306,3 +306,29 @@ test_that("a generator that uses a package starting Python says so once, with th
   expect_no_warning(fit(regression_model(), gen, steps_per_epoch = 2, verbose = 0,
                         workers = 0))
 })
+
+test_that("a worker's messages reach the session's message stream, a line each, after the bar's line", {
+  skip_if_no_core()
+  n <- 0
+  gen <- function() {
+    n <<- n + 1
+    if (n %% 4 == 0) message("made batch ", n)
+    x <- matrix(runif(32 * 4), 32, 4)
+    list(x, rowSums(x))
+  }
+  # Both streams into one file, as a terminal shows them.
+  out <- withr::local_tempfile()
+  con <- file(out, open = "wt")
+  sink(con)
+  sink(con, type = "message")
+  h <- tryCatch(fit(regression_model(), gen, steps_per_epoch = 10, epochs = 2, verbose = 1),
+                finally = { sink(type = "message"); sink(); close(con) })
+  expect_identical(h$params$epochs, 2L)
+  lines <- readLines(out)
+  said <- grep("made batch", lines, value = TRUE)
+  # the batches trained (20) and up to max_queue_size made ahead
+  numbers <- as.integer(sub(".* ", "", said))
+  expect_identical(numbers[1:5], c(4L, 8L, 12L, 16L, 20L))
+  expect_match(said, "^\\[kfit worker 1\\] made batch [0-9]+$")
+  expect_true("Epoch 2/2" %in% lines)
+})
