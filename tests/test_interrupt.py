@@ -163,9 +163,15 @@ def test_only_kfit_frames_and_the_waits_kfit_calls_raise_at_once():
                       reader=reader)
     assert not interrupt._in_kfit(op())
     assert not interrupt._in_kfit(sys._getframe())  # the user's code (this test)
-    # a stdlib frame (threading's wait) counts as its nearest non-stdlib caller's
+    # a wait in the standard library counts as its caller's
     stdlib = os.path.dirname(threading.__file__)
     assert not interrupt._in_kfit(_frame_in(stdlib, "threading.py"))
-    wait = _function_in(stdlib, "threading.py")
+    wait = _function_in(stdlib, "threading.py", __name__="threading")
     assert interrupt._in_kfit(_function_in(kfit_dir, "stream.py", "return wait()",
                                            wait=wait)())
+    # whatever directories Python was embedded with (R: the library is the
+    # venv's, around site-packages), TensorFlow's code is not a wait
+    op_in_tf = _function_in(tf_dir, "python/ops/gen_dataset_ops.py",
+                            __name__="tensorflow.python.ops.gen_dataset_ops")
+    assert not interrupt._in_kfit(_function_in(kfit_dir, "stream.py",
+                                               "return op()", op=op_in_tf)())

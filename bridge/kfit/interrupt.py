@@ -13,9 +13,11 @@ raised only where it cannot corrupt TensorFlow or Keras:
   `SystemError` or `TypeError` and can leave a tf.data iterator waiting
   forever (`bench/interrupt_stress.py` counts it for `model.fit()`).
 
-A further Ctrl-C is counted and ignored, so the clean-up always finishes,
+Further Ctrl-Cs are counted and ignored, so the clean-up always finishes,
 unless the first one has waited more than `FORCE_AFTER` seconds for a safe
-point (a long first-step compilation): that one raises where it lands.
+point (a long first-step compilation): then the third one raises where it
+lands (inside TensorFlow's tracing that can break the model's compiled
+step for good: Keras then says "Creating variables on a non-first call").
 Afterwards both the Python handler and the C-level handler are restored
 exactly; inside an R session that is R's own, so Ctrl-C interrupts R code
 again.
@@ -30,7 +32,6 @@ import functools
 import os
 import signal
 import sys
-import sysconfig
 import threading
 import time
 from collections.abc import Iterator
@@ -38,10 +39,14 @@ from types import FrameType
 from typing import Any
 
 _SIGACTION_SIZE = 256  # larger than glibc's struct sigaction (152 bytes)
-FORCE_AFTER = 3.0  # seconds a Ctrl-C may wait for a safe point before another forces it
+FORCE_AFTER = 3.0  # seconds a Ctrl-C may wait for a safe point ...
+FORCE_COUNT = 3  # ... before the third one raises where it lands
 
 _KFIT_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_STDLIB_DIR = os.path.join(os.path.abspath(sysconfig.get_paths()["stdlib"]), "")
+# Standard library modules kfit waits in (a lock, a queue, a socket): a
+# Ctrl-C there counts as one in the kfit code that waits.
+_WAITS = frozenset({"threading", "queue", "socket", "selectors", "subprocess",
+                    "contextlib"})
 
 
 class SigintState:
@@ -110,6 +115,20 @@ def _r_interrupts_pending() -> ctypes.c_int | None:
         return None
 
 
+def _took_r_interrupt() -> bool:
+    """Take a Ctrl-C that R has noted and not acted on (R's own handler, or
+    reticulate's, ran while R's interrupts were suspended): True if there
+    was one. reticulate would otherwise pass it on to Python again and
+    again (`PyErr_SetInterrupt()` from its event polling) until R acts on
+    it, and R would act on it when `fit()` returns to R, ending the
+    session's script."""
+    flag = _r_interrupts_pending()
+    if flag is None or not flag.value:
+        return False
+    flag.value = 0
+    return True
+
+
 @contextlib.contextmanager
 def host_code() -> Iterator[None]:
     """While the host's R code runs inside a run (a callback hook, an
@@ -128,11 +147,8 @@ def host_code() -> Iterator[None]:
         yield
     finally:
         libc.sigaction(signal.SIGINT, ours, None)
-        flag = _r_interrupts_pending()
-        if flag is not None and flag.value:
-            flag.value = 0
-            if not state.raised:
-                state.interrupted()
+        if _took_r_interrupt() and not state.raised:
+            state.interrupted()
 
 
 def interrupted() -> None:
@@ -145,12 +161,12 @@ def interrupted() -> None:
 
 def _in_kfit(frame: FrameType | None) -> bool:
     """True when the main thread runs kfit's code on its own: the innermost
-    frame outside the standard library (a lock, queue or socket wait kfit
-    called) is kfit's, and TensorFlow is not below it on the stack (kfit's
-    batch reader runs inside a tf.data op; it ends itself there, see
-    `BatchStream.item_at`). Never inside a `__del__` (see `_in_finalizer`)."""
-    while frame is not None and frame.f_code.co_filename.startswith(_STDLIB_DIR) \
-            and "importlib" not in frame.f_code.co_filename:
+    frame outside the standard library's waits (`_WAITS`) is kfit's, and
+    TensorFlow is not below it on the stack (kfit's batch reader runs inside
+    a tf.data op; it ends itself there, see `BatchStream.item_at`). Never
+    inside a `__del__` (see `_in_finalizer`). Modules are told by name: a
+    Python embedded in R may have its library around site-packages."""
+    while frame is not None and frame.f_globals.get("__name__") in _WAITS:
         frame = frame.f_back
     if frame is None or not frame.f_code.co_filename.startswith(_KFIT_DIR):
         return False
@@ -184,13 +200,16 @@ def interruptible() -> Iterator[SigintState]:
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
+        if _took_r_interrupt() and state.count:
+            return  # reticulate passing on the Ctrl-C R saw: counted already
         state.count += 1
         if state.count == 1:
             state.first_at = time.monotonic()
         if state.raised:
             return  # stopping already: the clean-up finishes
         if _in_kfit(frame) or (
-                state.count > 1 and time.monotonic() - state.first_at > FORCE_AFTER
+                state.count >= FORCE_COUNT
+                and time.monotonic() - state.first_at > FORCE_AFTER
                 and not _in_finalizer(frame)):
             state.raised = True
             raise KeyboardInterrupt()
@@ -200,6 +219,8 @@ def interruptible() -> Iterator[SigintState]:
         signal.signal(signal.SIGINT, handler)
         _runs.append(state)
         try:
+            if _took_r_interrupt():  # Ctrl-C in R just before the run
+                state.interrupted()
             yield state
         finally:
             _runs.remove(state)
