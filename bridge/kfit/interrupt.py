@@ -224,3 +224,6 @@ def interruptible() -> Iterator[SigintState]:
             yield state
         finally:
             _runs.remove(state)
+            # One R noted during the run belongs to it, not to the R code
+            # that runs next.
+            _took_r_interrupt()

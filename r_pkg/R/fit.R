@@ -296,7 +296,7 @@ arity_of <- function(f) {
 # to worker processes with what it needs.
 function_spec <- function(f, label, workers) {
   list(
-    call_encoded = function(...) call_encoded(f, ...),
+    call_encoded = function(...) call_encoded(f, ..., arrays = TRUE),
     prepare = function(n, globals = NULL, packages = NULL) {
       worker_prepare(f, as.integer(n), globals %||% workers$globals,
                      c(packages, workers$packages), envir = workers$envir)
@@ -330,6 +330,23 @@ r_context <- function() {
 # R values go to the core encoded (kfit:::encode_for_core), R functions as
 # specs, callbacks in the user's order. Then the core's record becomes R.
 run_core <- function(model, args, legacy, workers, call = rlang::caller_env()) {
+  # A Ctrl-C the core did not take (in this R code before or after the core
+  # ran, or one that reached R as the core returned) is an interrupted run
+  # too: the core's record of the run when it has one, else no epoch.
+  record <- tryCatch(core_record(model, args, legacy, workers, call),
+                     interrupt = function(i) interrupted_record())
+  finish_run(record, call)
+}
+
+interrupted_record <- function() {
+  host <- core_env$host # NULL while the core was never loaded
+  record <- if (!is.null(host)) tryCatch(host$last_record(), error = function(e) NULL)
+  if (is.null(record)) record <- list(ok = TRUE, warnings = list(), history = NULL)
+  record$interrupted <- TRUE
+  record
+}
+
+core_record <- function(model, args, legacy, workers, call) {
   force(workers) # worker_globals are looked up now: mistakes fail before training
   core <- kfit_core(call = call)
   callbacks <- check_callbacks(args$callbacks, call = call) # see callbacks.R
@@ -345,14 +362,21 @@ run_core <- function(model, args, legacy, workers, call = rlang::caller_env()) {
       args[name] <- list(NULL)
     }
   }
-  record <- core$fit_from_r(model, encode_for_core(args), functions,
-                            callbacks %||% list(), legacy, r_context())
+  core$fit_from_r(model, encode_for_core(args, arrays = TRUE), functions,
+                  callbacks %||% list(), legacy, r_context())
+}
+
+finish_run <- function(record, call) {
   history <- history_from_record(record$history)
   core_env$last_history <- history
   for (w in record$warnings) {
     kfit_warn("{w$message}", class = condition_class(w$class))
   }
   if (isTRUE(record$interrupted)) {
+    if (is.null(history)) {
+      history <- new_keras_training_history()
+      core_env$last_history <- history
+    }
     done <- if (length(history$metrics)) length(history$metrics[[1]]) else 0L
     kfit_warn(c(
       "Training was interrupted; the history of the {done} finished epoch{?s} is returned.",

@@ -69,6 +69,19 @@ def _strings(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
+def _values(buffer: Any, dtype: Any) -> np.ndarray:
+    """A leaf's values, flat, in R's (column-major) order, without a copy:
+    from bytes, or from a NumPy view of R's memory (reticulate's, of a vector
+    or an array of any dim)."""
+    if isinstance(buffer, np.ndarray):
+        flat = buffer.reshape(-1, order="F")
+        if flat.dtype != dtype or not flat.flags.f_contiguous:
+            raise ValueError(f"a leaf of {flat.dtype} where {np.dtype(dtype)} "
+                             "was described")
+        return flat
+    return np.frombuffer(buffer, dtype=dtype)
+
+
 def _node(spec: Any, buffers: Sequence[Any], python: Sequence[Any]) -> Any:
     kind = spec["t"]
     if kind == "null":
@@ -85,7 +98,7 @@ def _node(spec: Any, buffers: Sequence[Any], python: Sequence[Any]) -> Any:
     dim = None if dim is None else tuple(int(d) for d in _strings(dim))
     if kind in _DTYPES:
         dtype = _SINGLE if kind == "double" and spec.get("w") == 4 else _DTYPES[kind]
-        data = np.frombuffer(buffers[int(spec["b"])], dtype=dtype)
+        data = _values(buffers[int(spec["b"])], dtype)
         levels = spec.get("levels")
         return RVector(kind, int(spec["n"]), data, dim, classes,
                        None if levels is None else [str(v) for v in _strings(levels)],

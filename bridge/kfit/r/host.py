@@ -12,6 +12,7 @@ error go back as plain records that R turns into its own objects.
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 import traceback
 import warnings
@@ -99,10 +100,13 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
     """
     import kfit
 
+    global _last_record
+    _last_record = None
     arguments: dict[str, Any] = {}
     made: list[Any] = []
     record: dict[str, Any] = {"ok": True, "interrupted": False, "warnings": []}
     history = None
+    failed = False
     caught: list[warnings.WarningMessage] = []
     try:
         try:  # mistakes found while reading R's arguments are records too
@@ -113,6 +117,7 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
             arguments["callbacks"], r_callbacks = _callbacks(callbacks)
             made += r_callbacks
         except Exception as error:
+            failed = True
             return {**record, **_error_record(error), "warnings": [], "history": None}
         with warnings.catch_warnings(record=True) as caught, \
                 environment.r_context(context or {}), _r_console(context or {}):
@@ -121,17 +126,38 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
                 function = kfit.fit_generator if legacy else kfit.fit
                 history = function(model, **arguments)
             except KeyboardInterrupt as interrupt:
+                failed = True
                 history = getattr(interrupt, "history", None)
                 record.update(interrupted=True)
             except Exception as error:  # every error goes back to R as a record
+                failed = True
                 history = getattr(error, "history", None)
                 record.update(_error_record(error))
     finally:
         arguments.clear()
         for item in made:  # R functions are released here, on R's thread
             item.release()
+        if failed:
+            # An exception's traceback may hold, in a reference cycle, views
+            # of R's memory (large leaves, see `encode_for_core`): collect
+            # them here, on R's thread (reticulate 1.28 would free them on
+            # whatever thread the garbage collector ran).
+            gc.collect()
     record["warnings"] = _warning_records(caught)
     record["history"] = None if history is None else history_record(history)
+    _last_record = record
+    return record
+
+
+_last_record: dict[str, Any] | None = None
+
+
+def last_record() -> dict[str, Any] | None:
+    """The record `fit_from_r()` returned last, once (None after that, or
+    when the run did not get that far): for a Ctrl-C that reached R as the
+    record was on its way."""
+    global _last_record
+    record, _last_record = _last_record, None
     return record
 
 

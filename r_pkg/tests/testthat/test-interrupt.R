@@ -163,3 +163,26 @@ for (case in cases) {
     })
   })
 }
+
+test_that("an interrupt in kfit's own R code around the core is an interrupted run too", {
+  skip_if_no_core()
+  x <- iris_x()[1:8, ]
+  y <- as.integer(iris$Species[1:8]) - 1L
+  gen <- function() list(x, y)  # for a worker: its data travels with it
+  warned <- FALSE
+  # worker_globals is looked up in kfit's R code, before the core runs
+  h <- withCallingHandlers(
+    fit(small_model(), gen, steps_per_epoch = 2, verbose = 0,
+        worker_globals = rlang::interrupt()),
+    kfit_interrupted = function(w) {
+      warned <<- TRUE
+      invokeRestart("muffleWarning")
+    })
+  expect_true(warned)
+  expect_s3_class(h, "keras_training_history")
+  expect_length(h$metrics, 0L)
+  expect_identical(last_history(), h)
+  # and the session trains on
+  h2 <- fit(small_model(), gen, steps_per_epoch = 2, epochs = 2, verbose = 0)
+  expect_length(h2$metrics$loss, 2L)
+})
