@@ -132,23 +132,15 @@ def _took_r_interrupt() -> bool:
 @contextlib.contextmanager
 def host_code() -> Iterator[None]:
     """While the host's R code runs inside a run (a callback hook, an
-    in-session generator), Ctrl-C is R's: the host's own C-level handler is
-    back, so R stops that code where it runs (kfit's R side turns the R
-    interrupt into a record and `interrupted()` raises it here). A Ctrl-C R
-    saw but had not acted on when the code returned is raised here too."""
-    if not _runs or _runs[-1].host_handler is None \
-            or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    state, libc = _runs[-1], _libc()
-    ours = ctypes.create_string_buffer(_SIGACTION_SIZE)
-    libc.sigaction(signal.SIGINT, state.host_handler, ours)
-    try:
-        yield
-    finally:
-        libc.sigaction(signal.SIGINT, ours, None)
-        if _took_r_interrupt() and not state.raised:
-            state.interrupted()
+    in-session generator), SIGINT stays kfit's: the R code finishes and the
+    Ctrl-C is raised when it returns (kfit's own frame). Giving R its
+    handler back there let reticulate >= 1.39 unwind an R interrupt through
+    the Python stack (the fit abandoned, its workers left running), so R
+    code is not interrupted mid-way. A Ctrl-C R noted anyway is raised here."""
+    yield
+    if _runs and threading.current_thread() is threading.main_thread() \
+            and _took_r_interrupt() and not _runs[-1].raised:
+        _runs[-1].interrupted()
 
 
 def interrupted() -> None:

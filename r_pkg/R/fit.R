@@ -72,8 +72,8 @@ generics::fit
 #' `fit()` returns the history of the epochs that finished (none in the
 #' first epoch), with a warning of class `kfit_interrupted`. The same history
 #' is kept for [last_history()]. This holds at any moment: while workers
-#' start, in an epoch, in validation, inside an R callback (its code stops
-#' where it runs). A Ctrl-C that comes while TensorFlow computes is acted on
+#' start, in an epoch, in validation, inside an R callback (training stops
+#' when it returns). A Ctrl-C that comes while TensorFlow computes is acted on
 #' at the next step, never inside TensorFlow; if that is a long first
 #' compilation, a third Ctrl-C after 3 s stops at once (the model may then
 #' need to be built again).

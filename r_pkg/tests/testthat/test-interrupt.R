@@ -59,7 +59,7 @@ interrupt_script <- c(
   "    on_epoch_begin = function(e, logs) epoch <<- e,",
   "    on_epoch_end = function(e, logs) {",
   "      if (e == 1L && mode %in% c('arrays', 'generator', 'generator_twice')) file.create(ready)",
-  "      if (e == 2L && mode %in% c('callback', 'callback_twice')) { file.create(ready); busy(30) }",
+  "      if (e == 2L && mode %in% c('callback', 'callback_twice')) { file.create(ready); busy(0.5) }",
   "    },",
   "    on_batch_end = function(b, logs) {",
   "      if (mode == 'validation' && epoch == 2L && b == 20L) file.create(ready)",
