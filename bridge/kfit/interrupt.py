@@ -53,11 +53,10 @@ class SigintState:
     """What a run saw of SIGINT: how many, when the first came, and whether a
     `KeyboardInterrupt` was raised for them."""
 
-    def __init__(self, host_handler: Any = None) -> None:
+    def __init__(self) -> None:
         self.count = 0
         self.first_at = 0.0
         self.raised = False
-        self.host_handler = host_handler  # the C-level handler before the run
 
     def interrupted(self) -> None:
         """Count a Ctrl-C seen by the host's code and raise it here."""
@@ -91,15 +90,14 @@ def _libc() -> Any:
 
 
 @contextlib.contextmanager
-def keep_sigint() -> Iterator[Any]:
-    """Restore the SIGINT handler (C level and Python level) on exit; yields
-    the C-level one (a `struct sigaction` buffer)."""
+def keep_sigint() -> Iterator[None]:
+    """Restore the SIGINT handler (C level and Python level) on exit."""
     python = signal.getsignal(signal.SIGINT)
     libc = _libc()
     saved = ctypes.create_string_buffer(_SIGACTION_SIZE)
     libc.sigaction(signal.SIGINT, None, saved)
     try:
-        yield saved
+        yield
     finally:
         if python is not None:
             signal.signal(signal.SIGINT, python)
@@ -206,8 +204,8 @@ def interruptible() -> Iterator[SigintState]:
             state.raised = True
             raise KeyboardInterrupt()
 
-    with keep_sigint() as host_handler:
-        state = SigintState(host_handler)
+    with keep_sigint():
+        state = SigintState()
         signal.signal(signal.SIGINT, handler)
         _runs.append(state)
         try:
