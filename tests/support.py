@@ -53,7 +53,13 @@ def fit_generator(*args, **kwargs):
 
 
 def kfit_threads() -> list[str]:
-    return sorted(t.name for t in threading.enumerate() if t.name.startswith("kfit-"))
+    """kfit's threads, but for those of warm R workers kept between fits."""
+    from kfit.workers.warm import WARM
+
+    kept = {f"kfit-worker-{w.spawn_id}-{part}" for w in WARM._parked
+            for part in ("stderr", "reset")}
+    return sorted(t.name for t in threading.enumerate()
+                  if t.name.startswith("kfit-") and t.name not in kept)
 
 
 def assert_threads_back(count_before: int, timeout: float = 60.0) -> None:

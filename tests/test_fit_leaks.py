@@ -1,7 +1,8 @@
 """A fit owns what it starts: after 50 fits on one model, ended normally, by
 an error and by Ctrl-C, no stream, adapter, producer, thread, worker process
-or temporary file of theirs is left (counted, not inferred from memory; the
-memory itself is reported by bench/fit_leaks.py)."""
+or temporary file of theirs is left but the last fit's warm R worker, and
+nothing once it is stopped (counted, not inferred from memory; the memory
+itself is reported by bench/fit_leaks.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import kfit
 from kfit.data.keras_adapter import StreamAdapter
 from kfit.data.producer import StreamProducer
 from kfit.data.stream import BatchStream
+from kfit.workers import warm
 from kfit.workers.pool import WorkerPool
 
 from support import deadline, kfit_threads
@@ -56,7 +58,9 @@ def child_processes() -> list[int]:
 
 
 def worker_files() -> list[str]:
-    return glob.glob(os.path.join(str(ro.r("tempdir()")[0]), "kfit-worker-*"))
+    tmp = str(ro.r("tempdir()")[0])
+    return sorted(glob.glob(os.path.join(tmp, "kfit-worker-*")) +
+                  glob.glob(os.path.join(tmp, "kfit-wtmp-*")))
 
 
 def batches(fail_at: int | None = None):
@@ -94,6 +98,7 @@ def test_fifty_fits_leave_nothing_behind(keras) -> None:
     model.compile(optimizer="sgd", loss="mse")
     gc.collect()
     threads_before = threading.active_count()
+    warm.stop_idle()  # an earlier test's
     kfit_threads_before = kfit_threads()  # an earlier test's are not ours
     before = kfit_objects()
     files_before = worker_files()
@@ -125,6 +130,16 @@ def test_fifty_fits_leave_nothing_behind(keras) -> None:
     assert kfit_objects() == before == {"BatchStream": 0, "StreamAdapter": 0,
                                         "StreamProducer": 0, "WorkerPool": 0,
                                         "queued batches": 0}
+    # The last fit ended well: its worker waits for the next one, alone.
+    idle = warm.WARM.pids()
+    assert len(idle) == 1
+    assert child_processes() == idle
+    end = time.monotonic() + 60
+    while kfit_threads() != kfit_threads_before and time.monotonic() < end:
+        time.sleep(0.05)
+    assert kfit_threads() == kfit_threads_before  # but the warm worker's
+    assert len(worker_files()) == len(files_before) + 1  # its temporary directory
+    assert warm.stop_idle() == 1
     end = time.monotonic() + 60
     while kfit_threads() != kfit_threads_before and time.monotonic() < end:
         time.sleep(0.05)

@@ -1,53 +1,86 @@
-"""R worker processes (`kfit.workers.pool`): how they end and what they
-leave, whatever they were doing when the session stopped them."""
+"""R worker processes (`kfit.workers`): how they end and what they leave,
+whatever they were doing when the session stopped them, and how a warm
+worker passes from one fit to the next."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 
+import numpy as np
 import rpy2.robjects as ro
 
 from kfit.r.rpy2_host import r_function
+from kfit.workers import warm
 from kfit.workers.pool import NEXT, WorkerPool
 
 
-def _pool(code: str) -> WorkerPool:
+def _pool(code: str, *, reuse: bool = True) -> WorkerPool:
     plan = r_function(ro.r(code), label="The R generator `gen`").prepare_workers(1)
-    pool = WorkerPool(plan, 1, label="The R generator `gen`")
+    pool = WorkerPool(dataclasses.replace(plan, reuse=reuse), 1,
+                      label="The R generator `gen`")
     pool.start()
     return pool
+
+
+def _first_value(pool: WorkerPool) -> float:
+    frame = pool.receive(1)
+    assert frame.kind == "batch"
+    return float(np.asarray(frame.value.items[0].data)[0])
 
 
 def test_a_worker_cut_off_in_the_middle_of_a_batch_ends_quietly() -> None:
     # 32 MB batches: the second one fills the socket and the worker blocks in
     # the middle of writing it when the session closes the pool.
-    pool = _pool("function() list(matrix(0.5, 4096, 2048), matrix(1, 4096, 1))")
-    tmpdir = pool._tmpdir
-    assert tmpdir is not None and os.path.isdir(tmpdir)
+    pool = _pool("function() list(matrix(0.5, 4096, 2048), matrix(1, 4096, 1))",
+                 reuse=False)
+    worker = pool._workers[0]
+    assert os.path.isdir(worker.tmpdir)
     pool.send(1, [(NEXT, 0)] * 3)
-    first = pool.receive(1)
-    assert first.kind == "batch"
-    assert first.value is not None
+    assert _first_value(pool) == 0.5
     time.sleep(1.0)
     pool.close()
-    worker = pool._workers[0]
     assert worker.process.returncode == 0  # it ended by itself, not killed
     assert list(worker.stderr) == []  # no "problem writing to connection"
-    assert not os.path.exists(tmpdir)
+    assert not os.path.exists(worker.tmpdir)
+    assert warm.WARM.pids() == []
 
 
 def test_a_worker_deep_in_user_code_is_killed_at_once_and_leaves_no_files() -> None:
     pool = _pool("function() { Sys.sleep(600); NULL }")
-    tmpdir = pool._tmpdir
-    assert tmpdir is not None
+    worker = pool._workers[0]
     pool.send(1, [(NEXT, 0)])
     time.sleep(0.5)
-    # its R session's temporary directory lives in the pool's
-    assert [name[:4] for name in os.listdir(tmpdir)] == ["Rtmp"]
+    # its R session's temporary directory lives in one of the worker's own
+    assert [name[:4] for name in os.listdir(worker.tmpdir)] == ["Rtmp"]
     started = time.monotonic()
     pool.interrupt()  # Ctrl-C or an error: the session stops reading
-    pool.close()
+    pool.close(clean=False)
     assert time.monotonic() - started < 0.6
-    assert pool._workers[0].process.returncode == -9
-    assert not os.path.exists(tmpdir)
+    assert worker.process.returncode == -9
+    assert not os.path.exists(worker.tmpdir)
+    assert warm.WARM.pids() == []
+
+
+def test_a_warm_worker_drops_the_batches_asked_ahead_and_serves_the_next_fit() -> None:
+    # Each fit's generator counts its batches in their values: the next fit
+    # must start at its own batch 1, in the same process, whatever the last
+    # one left unread (3 batches of 400 KB asked for, 1 read).
+    code = ("local({ i <- 0; function() { i <<- i + 1; "
+            "list(matrix(i, 128, 784), matrix(i, 128, 1)) } })")
+    first = _pool(code)
+    pid = first._workers[0].pid
+    first.send(1, [(NEXT, 0)] * 3)
+    assert _first_value(first) == 1.0
+    first.close()
+    assert warm.WARM.pids() == [pid]
+    second = _pool(code)
+    assert second.reused == 1
+    assert second._workers[0].pid == pid
+    second.send(1, [(NEXT, 0)] * 2)
+    assert [_first_value(second), _first_value(second)] == [1.0, 2.0]
+    second.close()
+    assert warm.stop_idle() == 1
+    assert warm.WARM.pids() == []
+    assert not os.path.exists(f"/proc/{pid}")  # ended and reaped

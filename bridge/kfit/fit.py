@@ -245,6 +245,7 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
 
     sources: list[Any] = []  # closed at the end: R functions, worker pools
     view = None
+    ended_cleanly = False  # no error, no Ctrl-C: R workers may serve the next fit
     try:
         source = data.get_source(x, y, sample_weight, argument=x_argument,
                                  arrays=not legacy_epochs)
@@ -317,14 +318,16 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
         run = Run(model=model, train=train_feed, validation=val_feed,
                   epochs=epoch_range, verbose=resolved_verbose, validation_freq=freq,
                   callbacks=callbacks, history=history, read_ahead=ahead)
-        return train(run)
+        result = train(run)
+        ended_cleanly = True
+        return result
     finally:
         if view is not None:
             view.end(message=None if view.status == "done" else "interrupted")
         for used in sources:
             close = getattr(used, "close", None)
             if close is not None:
-                close()
+                close(clean=ended_cleanly)
 
 
 def _live_view(epochs: args.EpochRange) -> tuple[Any, Any]:

@@ -24,8 +24,10 @@ generics::fit
 #' `workers` says where it runs:
 #' * `0`: in this session, between training steps. Nothing overlaps; side
 #'   effects (`<<-`, printing, the RNG) happen in your session.
-#' * `1` (the default): in one R worker process (a fresh `Rscript`), so R
-#'   work overlaps training.
+#' * `1` (the default): in one R worker process (an `Rscript`), so R work
+#'   overlaps training. A worker outlives its fit and serves the next one,
+#'   with nothing of the last fit left in it (see [kfit_stop_workers()] for
+#'   what is reset, the idle time-out and how to turn reuse off).
 #' * `N > 1`: in `N` worker processes; only for an index dataset
 #'   `function(i)` (a generator's calls depend on each other).
 #'
@@ -43,8 +45,10 @@ generics::fit
 #'   a 2-core machine (about 1 s of it serializing) and its worker peaks at
 #'   1.1 GB of memory (`bench/r_generator.R --only startup` measures it). Keep
 #'   big data in files the function reads, or use `workers = 0`.
-#' * Output of `print()`/`message()` in a worker appears on the terminal,
-#'   not in knitr output.
+#' * Output of `print()`/`message()` in a worker appears in the session's
+#'   message stream, a line each, not in knitr output.
+#' * A worker sees the session's working directory and environment
+#'   variables as they are when `fit()` starts.
 #' * A worker that dies stops training with an error of class
 #'   `kfit_worker_error`; the finished epochs are kept (see [last_history()]).
 #'

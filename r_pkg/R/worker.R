@@ -13,7 +13,8 @@
 # `globals` (a named list, or names looked up from `envir`) and `packages`
 # add what detection misses. Packages the globals come from are loaded in
 # the workers. One seed per worker is drawn from this session's RNG, so
-# `set.seed()` before `fit()` makes runs identical.
+# `set.seed()` before `fit()` makes runs identical. A worker process may
+# serve several fits (see worker_main()); each fit's payload is its own file.
 worker_prepare <- function(fn, workers, globals = NULL, packages = NULL,
                            envir = globalenv()) {
   detected <- detect_globals(fn)
@@ -25,21 +26,36 @@ worker_prepare <- function(fn, workers, globals = NULL, packages = NULL,
     return(list(captured = captured))
   }
   payload <- list(
-    main = worker_code()$worker_main,
-    dll = getLoadedDLLs()[["kfit"]][["path"]],
     fn = fn, globals = values,
     packages = unique(c(detected$packages, as.character(packages))),
-    seeds = sample.int(.Machine$integer.max, workers)
+    seeds = sample.int(.Machine$integer.max, workers),
+    wd = getwd(), env = unclass(Sys.getenv()),
+    idle = getOption("kfit.worker_idle_timeout", 300)
   )
   path <- tempfile("kfit-worker-", fileext = ".rds")
   saveRDS(payload, path, compress = FALSE)
-  list(path = path, libpaths = I(.libPaths()),
-       rscript = file.path(R.home("bin"), "Rscript"),
+  list(path = path, main = worker_bootstrap(), libpaths = I(.libPaths()),
+       rscript = file.path(R.home("bin"), "Rscript"), tmpdir = tempdir(),
+       reuse = getOption("kfit.worker_reuse", TRUE), idle = payload$idle,
        globals = I(names(values)), packages = I(payload$packages),
        python_packages = I(intersect(
          unique(c(payload$packages, namespaces_called(c(list(fn), detected$used$closure,
                                                        detected$used$global)))),
          python_packages)))
+}
+
+# The file a worker process starts from (`p <- readRDS(path); p$main(p)`):
+# the worker's own code and the path of kfit's shared library. Written once
+# per session, beside the session's other temporary files.
+worker_bootstrap <- function() {
+  path <- file.path(tempdir(), "kfit-main.rds")
+  if (!file.exists(path)) {
+    partial <- tempfile("kfit-main-", fileext = ".rds")
+    saveRDS(list(main = worker_code()$worker_main,
+                 dll = getLoadedDLLs()[["kfit"]][["path"]]), partial, compress = FALSE)
+    file.rename(partial, path)
+  }
+  path
 }
 
 # What a worker would get a copy of and use but cannot use there: the first
@@ -160,7 +176,9 @@ unshippable_kind <- function(value) {
 # The functions a worker runs, detached from kfit's namespace: a worker
 # then starts without loading kfit and its imports (reticulate alone takes
 # seconds to load), only jsonlite. Their code stays in this package.
-worker_functions <- c("worker_main", "worker_setup", "sent", "worker_error", "error_record",
+worker_functions <- c("worker_main", "worker_serve", "worker_setup", "worker_env",
+                      "worker_baseline",
+                      "worker_reset", "read_request", "sent", "worker_error", "error_record",
                       "encode_frame", "encode_node", "write_frame", "leaf_raw",
                       "leaf_width", "codec_max_strings", "to_json", "json_string",
                       "json_strings")
@@ -219,36 +237,65 @@ resolve_worker_globals <- function(globals, envir) {
   ), class = "kfit_type_error", call = rlang::caller_env(2))
 }
 
-# The worker's loop. Requests are two little-endian int32s: (1, 0) for the
-# next batch of a generator, (2, i) for batch i of an index dataset, (0, 0)
-# to stop. Each request gets one frame back: a batch, "end" (the function
-# returned NULL), or an error. A closed socket ends the worker. Started by
-# the core as `p <- readRDS(<payload>); p$main(p)` (see kfit/workers/pool.py).
-worker_main <- function(payload) {
+# A worker process. It connects to the session, says hello, then serves
+# one fit after another: LOAD (3, number) followed by the payload's path
+# (an int32 length and its bytes) sets up a fit (worker_setup()); then each
+# request gets one frame back: (1, 0) the next batch of a generator, (2, i)
+# batch i of an index dataset (a batch, "end" when the function returned
+# NULL, or an error); RESET (4, 0) ends the fit: the worker clears what the
+# fit left (worker_reset()) and answers "idle". (0, 0), a closed socket, or
+# `idle` seconds without a LOAD end the process. Requests are little-endian
+# int32s. Started by the core as `p <- readRDS(<bootstrap>); p$main(p)`
+# (see kfit/workers/process.py).
+worker_main <- function(boot) {
   # The codec's C routines, from kfit's shared library (kfit itself is not
   # loaded here).
-  dll <- dyn.load(payload$dll)
+  dll <- dyn.load(boot$dll)
   for (routine in c("kfit_leaf_bytes", "kfit_encode_node")) {
     assign(routine, getNativeSymbolInfo(routine, dll), envir = parent.env(environment()))
   }
   env <- Sys.getenv(c("KFIT_WORKER_PORT", "KFIT_WORKER_TOKEN", "KFIT_WORKER_ID"))
-  id <- as.integer(env[["KFIT_WORKER_ID"]])
   # Frames go out at once: no Nagle delay while earlier ones are unacknowledged.
   options(socketOptions = "no-delay")
   con <- socketConnection("127.0.0.1", as.integer(env[["KFIT_WORKER_PORT"]]),
                           open = "r+b", blocking = TRUE, timeout = 2147483L)
   on.exit(close(con), add = TRUE)
-  write_frame(con, encode_frame("hello", encode_value = FALSE, id = id,
+  write_frame(con, encode_frame("hello", encode_value = FALSE,
+                                id = as.integer(env[["KFIT_WORKER_ID"]]),
                                 token = env[["KFIT_WORKER_TOKEN"]], pid = Sys.getpid()))
-  fn <- tryCatch(worker_setup(payload, id), error = function(e) e)
+  baseline <- worker_baseline()
   buffers <- new.env(parent = emptyenv())
+  idle <- 300
   repeat {
-    request <- readBin(con, "integer", n = 2L, size = 4L, endian = "little")
-    if (length(request) < 2L || request[[1]] == 0L) break
+    if (!socketSelect(list(con), timeout = idle)) break
+    request <- read_request(con)
+    if (is.null(request) || request[[1]] != 3L) break
+    size <- readBin(con, "integer", n = 1L, size = 4L, endian = "little")
+    if (!length(size)) break
+    path <- readChar(con, size, useBytes = TRUE)
+    payload <- tryCatch(readRDS(path), error = function(e) e)
+    if (!inherits(payload, "error") && is.numeric(payload$idle)) idle <- payload$idle
+    fn <- if (inherits(payload, "error")) payload else {
+      tryCatch(worker_setup(payload, request[[2]]), error = function(e) e)
+    }
+    if (!worker_serve(con, fn, buffers)) break
+    fn <- payload <- NULL
+    worker_reset(baseline)
+    if (!sent(write_frame(con, encode_frame("idle", encode_value = FALSE)))) break
+  }
+  invisible(NULL)
+}
+
+# Serves one fit's requests: TRUE at RESET, FALSE when the worker must end.
+worker_serve <- function(con, fn, buffers) {
+  repeat {
+    request <- read_request(con)
+    if (is.null(request) || request[[1]] == 0L) return(FALSE)
+    if (request[[1]] == 4L) return(TRUE)
     if (inherits(fn, "error")) {
       frame <- do.call(encode_frame, c(list("error", encode_value = FALSE),
                                        worker_error(fn, "starting the worker")))
-      if (!sent(write_frame(con, frame))) break
+      if (!sent(write_frame(con, frame))) return(FALSE)
       next
     }
     value <- tryCatch(
@@ -262,9 +309,13 @@ worker_main <- function(payload) {
     } else {
       encode_frame("batch", value, single = TRUE)
     }
-    if (!sent(write_frame(con, frame, buffers))) break
+    if (!sent(write_frame(con, frame, buffers))) return(FALSE)
   }
-  invisible(NULL)
+}
+
+read_request <- function(con) {
+  request <- readBin(con, "integer", n = 2L, size = 4L, endian = "little")
+  if (length(request) < 2L) NULL else request
 }
 
 # TRUE when a frame went out. The session may stop reading at any time (end
@@ -275,13 +326,64 @@ sent <- function(write) {
   tryCatch({ write; TRUE }, warning = function(w) FALSE, error = function(e) FALSE)
 }
 
-worker_setup <- function(payload, id) {
+# Sets up fit `payload` as its worker `number`: the session's working
+# directory and environment variables (as they are now, not when the worker
+# started), the packages (attached), the globals, the worker's seed; returns
+# the function.
+worker_setup <- function(payload, number) {
+  setwd(payload$wd)
+  worker_env(payload$env)
   for (package in payload$packages) {
     suppressPackageStartupMessages(library(package, character.only = TRUE))
   }
   list2env(payload$globals, envir = globalenv())
-  set.seed(payload$seeds[[id]])
+  set.seed(payload$seeds[[number]])
   payload$fn
+}
+
+# The session's environment variables, but for the worker's own (R's, its
+# temporary directory, its connection to the session).
+worker_env <- function(env) {
+  own <- function(names) {
+    grepl("^(R_|KFIT_WORKER_)", names) | names %in% c("TMPDIR", "TMP", "TEMP")
+  }
+  now <- Sys.getenv()
+  gone <- setdiff(names(now)[!own(names(now))], names(env))
+  if (length(gone)) Sys.unsetenv(gone)
+  env <- env[!own(names(env))]
+  changed <- env[!names(env) %in% names(now) | now[names(env)] != env]
+  for (name in names(changed)) {
+    try(suppressWarnings(do.call(Sys.setenv, as.list(changed[name]))), silent = TRUE)
+  }
+}
+
+# What a fresh worker has, to go back to after each fit.
+worker_baseline <- function() {
+  list(search = search(), options = options(), wd = getwd())
+}
+
+# Leaves nothing of a fit for the next one: its globals, the packages it
+# attached, the options it set and the files it left in tempdir() go; the
+# namespaces it loaded stay loaded (R cannot unload them safely).
+worker_reset <- function(baseline) {
+  rm(list = ls(globalenv(), all.names = TRUE), envir = globalenv())
+  for (name in setdiff(search(), baseline$search)) {
+    at <- match(name, search())
+    if (!is.na(at)) try(detach(pos = at, character.only = TRUE), silent = TRUE)
+  }
+  now <- options()
+  changed <- names(now)[!vapply(names(now), function(name) {
+    identical(now[[name]], baseline$options[[name]])
+  }, logical(1))]
+  if (length(changed)) {
+    restore <- baseline$options[changed]
+    names(restore) <- changed  # NULL for the options the fit added
+    try(options(restore), silent = TRUE)
+  }
+  unlink(list.files(tempdir(), full.names = TRUE, all.files = TRUE, no.. = TRUE),
+         recursive = TRUE, force = TRUE)
+  setwd(baseline$wd)
+  invisible(gc(verbose = FALSE))
 }
 
 worker_error <- function(e, while_doing = NULL) {

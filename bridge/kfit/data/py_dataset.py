@@ -128,7 +128,9 @@ class PyDatasetSource:
                            label=f"The PyDataset `{options.argument}`",
                            on_main_thread=False, steps=steps)
 
-    def close(self) -> None:
+    def close(self, clean: bool = True) -> None:
+        """Stop the thread pool (however the fit ended: `clean` is unused)."""
+        del clean
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

@@ -59,10 +59,11 @@ class RGeneratorSource:
     def index_dataset(self) -> bool:
         return self.function.arity == 1
 
-    def close(self) -> None:
-        """Stop the workers and release the R function (main thread)."""
+    def close(self, clean: bool = True) -> None:
+        """Hand back (the fit ended `clean`) or stop the workers, and release
+        the R function (main thread)."""
         while self._pools:
-            self._pools.pop().close()
+            self._pools.pop().close(clean)
         self.function.release()
 
     def convert(self, value: Any) -> Any:
@@ -172,7 +173,7 @@ class RGeneratorSource:
             warnings.warn(KfitWarning(
                 f"{label} uses {names}: each of its {options.workers} worker "
                 f"process{'es' if options.workers > 1 else ''} loads it, and "
-                "with it Python and Keras (about 5 s per worker, at every fit). "
+                "with it Python and Keras (about 5 s per worker process). "
                 "Do that work before fit() (e.g. one-hot encode the labels "
                 "once), or pass `workers = 0` to run the function in this "
                 "session."), stacklevel=6)

@@ -16,12 +16,13 @@ thread, so no R object is ever freed on another thread.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kfit import interrupt
-from kfit.errors import KfitWorkerCaptureError, RError
+from kfit.errors import KfitValueError, KfitWorkerCaptureError, RError
 from kfit.r import registry
 from kfit.r.codec import Frame, decode
 
@@ -30,12 +31,16 @@ from kfit.r.codec import Frame, decode
 class WorkerPlan:
     """What R worker processes need to start (from `worker_prepare()`)."""
 
-    payload: str  # the serialized function and its globals
+    payload: str  # the serialized function and its globals (one fit's)
+    main: str  # the file a worker process starts from
     rscript: str
     libpaths: list[str]
+    tmpdir: str  # the session's R tempdir(): workers' temporary files go there
     globals: list[str]
     packages: list[str]
     python_packages: list[str]  # of `packages`, those that start Python
+    reuse: bool = True  # R option kfit.worker_reuse
+    idle: float = 300.0  # R option kfit.worker_idle_timeout (seconds)
 
 
 def capture_error(label: str, captured: list[str]) -> KfitWorkerCaptureError:
@@ -80,6 +85,33 @@ def decode_record(record: Any) -> Frame:
     return decode(record["header"], leaves, python)
 
 
+def _single(value: Any) -> Any:
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        return value[0]
+    return value
+
+
+def _reuse_option(value: Any) -> bool:
+    value = _single(value)
+    if isinstance(value, bool):
+        return value
+    raise KfitValueError(
+        "kfit.worker_reuse", "(an R option) must be TRUE or FALSE.", value,
+        "options(kfit.worker_reuse = FALSE) starts new R workers for each fit; "
+        "TRUE (the default) reuses them.")
+
+
+def _idle_option(value: Any) -> float:
+    value = _single(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and math.isfinite(value) and value >= 0:
+        return float(value)
+    raise KfitValueError(
+        "kfit.worker_idle_timeout", "(an R option) must be a number of seconds, "
+        "0 or more.", value, "idle R workers end after this many seconds without "
+        "a fit (300 by default); 0 ends them with each fit.")
+
+
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -95,7 +127,8 @@ class RFunction:
         call_encoded: host callable: `(*args) -> record` (see `decode_record`);
             the arguments are plain Python values (ints, floats, dicts).
         prepare: host callable: `(workers, globals, packages) -> dict` with
-            `path`, `rscript`, `libpaths`, `globals`, `packages`.
+            `path`, `main`, `rscript`, `libpaths`, `tmpdir`, `reuse`, `idle`,
+            `globals`, `packages`, `python_packages` (or `captured`).
         arity: the number of arguments the function takes (None for `...`).
         label: names it in messages.
     """
@@ -126,11 +159,15 @@ class RFunction:
         plan = registry.resolve(self._refs["prepare"])(workers, globals, packages)
         if plan.get("captured"):
             raise capture_error(self.label, _as_list(plan["captured"]))
-        return WorkerPlan(payload=str(plan["path"]), rscript=str(plan["rscript"]),
+        return WorkerPlan(payload=str(plan["path"]), main=str(plan["main"]),
+                          rscript=str(plan["rscript"]),
                           libpaths=_as_list(plan["libpaths"]),
+                          tmpdir=str(plan["tmpdir"]),
                           globals=_as_list(plan.get("globals")),
                           packages=_as_list(plan.get("packages")),
-                          python_packages=_as_list(plan.get("python_packages")))
+                          python_packages=_as_list(plan.get("python_packages")),
+                          reuse=_reuse_option(plan.get("reuse")),
+                          idle=_idle_option(plan.get("idle")))
 
     def release(self) -> None:
         """Let go of the R function (on the main thread)."""

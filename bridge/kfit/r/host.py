@@ -152,6 +152,20 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
 _last_record: dict[str, Any] | None = None
 
 
+def stop_workers() -> int:
+    """Stop the session's idle R workers (R: `kfit_stop_workers()`)."""
+    from kfit.workers.warm import stop_idle  # the workers' code loads on use
+
+    return stop_idle()
+
+
+def worker_pids() -> list[int]:
+    """The process ids of the session's idle R workers."""
+    from kfit.workers.warm import WARM
+
+    return WARM.pids()
+
+
 def last_record() -> dict[str, Any] | None:
     """The record `fit_from_r()` returned last, once (None after that, or
     when the run did not get that far): for a Ctrl-C that reached R as the

@@ -133,9 +133,13 @@ def r_function(function: Any, label: str = "R function") -> RFunction:
                                        r_packages)
         out: dict[str, Any] = {}
         for name, item in zip(plan.names, plan, strict=True):
-            out[name] = [str(v) for v in item] if name in (
-                "libpaths", "globals", "packages", "captured",
-                "python_packages") else str(item[0])
+            if name in ("libpaths", "globals", "packages", "captured",
+                        "python_packages"):
+                out[name] = [str(v) for v in item]
+            elif name in ("reuse", "idle"):  # R options, checked by the core
+                out[name] = list(item)
+            else:
+                out[name] = str(item[0])
         return out
 
     return RFunction(call_encoded=call_encoded, prepare=prepare, arity=arity,

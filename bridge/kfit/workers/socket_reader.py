@@ -10,6 +10,11 @@ On the main thread (the first batch is read there) each `recv()` waits at
 most `_MAIN_WAIT` seconds at a time: a Ctrl-C that the kernel gave to another
 thread of the process does not wake the main thread's `recv()`, but Python
 runs the SIGINT handler once the main thread is back in Python.
+
+With a `wake` file descriptor (a pipe's reading end), a wait for the start
+of a frame ends, with `Woken`, once it is readable: the fit is over and the
+connection stays usable (a wait inside a frame reads the frame to its end,
+which the worker is sending).
 """
 
 from __future__ import annotations
@@ -26,6 +31,10 @@ class ConnectionClosed(Exception):
     """The socket to a worker closed (it exited, or the pool is closing)."""
 
 
+class Woken(ConnectionClosed):
+    """The reader was told to stop waiting (see `wake`)."""
+
+
 class SocketReader:
     """`read(size)` returns exactly `size` bytes from `sock`, or raises
     `ConnectionClosed` when the peer closed first."""
@@ -37,11 +46,22 @@ class SocketReader:
         self._start = 0  # buffered bytes are _buffer[_start:_end]
         self._end = 0
         self._main = threading.main_thread().ident
+        self.wake: int | None = None  # readable: stop waiting for a frame
+        self.frame_open = False  # a frame was begun and not read to its end
 
     def _recv_into(self, view: memoryview) -> int:
-        if threading.get_ident() == self._main:
-            while not select.select([self.sock], [], [], _MAIN_WAIT)[0]:
-                pass  # back in Python: a pending Ctrl-C is raised here
+        main = threading.get_ident() == self._main
+        wake = None if self.frame_open else self.wake
+        if main or wake is not None:
+            waits = [self.sock] if wake is None else [self.sock, wake]
+            while True:
+                # On the main thread: back in Python between waits, where a
+                # pending Ctrl-C is raised.
+                ready = select.select(waits, [], [], _MAIN_WAIT if main else None)[0]
+                if wake is not None and wake in ready:
+                    raise Woken()
+                if ready:
+                    break
         return self.sock.recv_into(view)
 
     def read(self, size: int) -> bytes | bytearray:

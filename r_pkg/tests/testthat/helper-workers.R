@@ -61,3 +61,12 @@ child_value <- function(out, name) {
   sub(paste0("^", name, ": "), "", line[[length(line)]])
 }
 
+
+# TRUE while process `pid` runs (a zombie has ended: only its entry is left).
+process_alive <- function(pid) {
+  stat <- sprintf("/proc/%s/stat", pid)
+  if (!file.exists(stat)) return(FALSE)
+  state <- tryCatch(strsplit(sub(".*\\) ", "", readLines(stat, warn = FALSE)), " ")[[1]][1],
+                    error = function(e) "gone")
+  !state %in% c("Z", "X", "gone")
+}

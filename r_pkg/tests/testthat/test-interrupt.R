@@ -92,6 +92,7 @@ interrupt_script <- c(
   "  again <- tryCatch(length(fit(model, gen, steps_per_epoch = 2, epochs = 2, verbose = 0)$metrics$loss),",
   "    error = function(e) gsub('\\n', ' ', conditionMessage(e)))",
   "  say(round, 'AGAIN', again)",
+  "  say(round, 'IDLE', kfit_stop_workers())  # the next round starts without warm workers",
   "}"
 )
 
@@ -157,6 +158,7 @@ for (case in cases) {
         expect_identical(value("CHILDREN"), "0", info = label)
         expect_identical(value("THREADS"), "0", info = label)
         expect_identical(value("AGAIN"), "2", info = label)
+        expect_identical(value("IDLE"), "1", info = label)  # AGAIN's warm worker
       }
       # no file of the session's or its workers' (R's tempdirs, payloads)
       expect_identical(run$left, character(), info = info)

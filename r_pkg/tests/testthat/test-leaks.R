@@ -1,7 +1,8 @@
 # A fit owns what it starts (R hosting Python, as users run it): after 50
 # fits on one model with 6.4 MB batches, ended normally, by an R error and by
 # Ctrl-C, no kfit stream, adapter or producer is alive in Python, no batch is
-# queued, and no kfit thread, worker process or worker file is left.
+# queued, and what is left running is the last fit's warm workers (one per R
+# generator: a thread each, for its output), none once they are stopped.
 
 leaks_script <- c(
   "library(kfit)",
@@ -27,7 +28,7 @@ leaks_script <- c(
   "  ppid <- vapply(stats, function(f) tryCatch(strsplit(sub('.*\\\\) ', '', readLines(f, warn = FALSE)), ' ')[[1]][2], error = function(e) ''), '')",
   "  sum(ppid == as.character(Sys.getpid()))",
   "}",
-  "files <- function() length(list.files(tempdir(), '^kfit-worker-'))",
+  "files <- function() length(list.files(tempdir(), '^kfit-(worker|wtmp)-'))",
   "before <- c(py$kfit_left(), children(), files())",
   "batch <- function() list(matrix(0.5, 800, 2000), matrix(1, 800, 1))",  # 6.4 MB as float32
   # Ctrl-C at the second batch of epoch 2 (a Ctrl-C in epoch 1 is issue 18's)
@@ -52,13 +53,17 @@ leaks_script <- c(
   "  if (interrupted) result <- 'interrupted'",
   "  outcomes[[result]] <- outcomes[[result]] + 1",
   "}",
+  "warm <- c(py$kfit_left(), children(), files())",
+  "cat('IDLE:', length(kfit:::kfit_core()$worker_pids()), '\\n')",
+  "kfit_stop_workers()",
   "after <- c(py$kfit_left(), children(), files())",
   "cat('OUTCOMES:', outcomes, '\\n')",
+  "cat('WARM:', warm, '\\n')",
   "cat('BEFORE:', before, '\\n')",
   "cat('AFTER:', after, '\\n')"
 )
 
-test_that("50 fits (normal end, R error, Ctrl-C) leave no stream, batch, thread, worker or file", {
+test_that("50 fits (normal end, R error, Ctrl-C) leave no stream, batch, thread, worker or file but the warm workers", {
   skip_if_no_core()
   out <- run_child(leaks_script, timeout = 600)
   info <- paste(tail(out, 20), collapse = "\n")
@@ -68,5 +73,9 @@ test_that("50 fits (normal end, R error, Ctrl-C) leave no stream, batch, thread,
   # [streams, adapters and producers alive, queued batches, kfit threads,
   #  child processes, worker files]: none before, none after
   expect_identical(child_value(out, "BEFORE"), "0 0 0 0 0 ", info = info)
+  # The last fit (with validation) leaves its two workers idle, with their
+  # threads and temporary directories; 50 fits leave no more than that.
+  expect_identical(child_value(out, "IDLE"), "2 ", info = info)
+  expect_identical(child_value(out, "WARM"), "0 0 2 2 2 ", info = info)
   expect_identical(child_value(out, "AFTER"), "0 0 0 0 0 ", info = info)
 })

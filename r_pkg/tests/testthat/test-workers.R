@@ -196,14 +196,6 @@ orphan_works <- c(
                 "readLines(file(f, 'r'))")
 )
 
-process_alive <- function(pid) {
-  stat <- sprintf("/proc/%s/stat", pid)
-  if (!file.exists(stat)) return(FALSE)
-  state <- tryCatch(strsplit(sub(".*\\) ", "", readLines(stat, warn = FALSE)), " ")[[1]][1],
-                    error = function(e) "gone")
-  !state %in% c("Z", "X", "gone")  # a zombie has ended: only its entry is left
-}
-
 test_that("a killed session takes its busy worker with it within 2 s (sleep, busy loop, blocked read; 5 rounds)", {
   skip_if_no_core()
   skip_on_os(c("windows", "mac"))  # Linux's parent-death signal
