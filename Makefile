@@ -199,7 +199,9 @@ test: lint
 
 # Benchmarks print ratios measured side by side; they assert nothing. R
 # generators: Python-hosted (rpy2), then R-hosted in each R world present;
-# R arrays R-hosted in each world; Ctrl-C endings against Keras' own fit().
+# issue 19's table (bench/r_table.R: R generators, R arrays, fixed cost,
+# workers scaling, GPU) R-hosted in each world, against keras3 where it is;
+# Ctrl-C endings against Keras' own fit().
 bench: setup
 	$(PY) bench/fit_arrays.py
 	$(PY) bench/r_generator.py
@@ -209,11 +211,11 @@ bench: setup
 	  echo "== bench/r_generator.R, R world cran"; \
 	  $(WORLD_cran) Rscript bench/r_generator.R; \
 	else echo "== bench/r_generator.R, R world cran: skipped ($(RLIB_CRAN)/keras3 or $(PY_CRAN) missing)"; fi
-	@echo "== bench/r_arrays.R, R world debian (against Keras' model\$$fit())"
-	$(WORLD_debian) Rscript bench/r_arrays.R
 	@if [ -d $(RLIB_CRAN)/keras3 ] && [ -x $(PY_CRAN) ]; then \
-	  echo "== bench/r_arrays.R, R world cran (against keras3's fit())"; \
-	  $(WORLD_cran) Rscript bench/r_arrays.R; fi
+	  echo "== bench/r_table.R, R world cran (against keras3 itself)"; \
+	  $(WORLD_cran) Rscript bench/r_table.R; fi
+	@echo "== bench/r_table.R, R world debian (against Keras on the rows in memory)"
+	$(WORLD_debian) Rscript bench/r_table.R
 	$(PY) bench/worker_transport.py
 	$(PY) bench/view_metrics.py
 	$(PY) bench/fit_leaks.py

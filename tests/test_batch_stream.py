@@ -156,14 +156,14 @@ class _FakePool:
         return Frame("batch", (op, argument, worker))
 
 
-def test_the_reader_asks_in_groups_and_never_more_than_max_in_flight() -> None:
-    pool, taken = _FakePool(1), [0]
-    reader = WorkerReader(pool, steps=None, max_in_flight=8, taken=lambda: taken[0],
+def test_the_reader_asks_in_groups_and_never_more_than_the_stream_holds() -> None:
+    pool, stream = _FakePool(1), BatchStream("training", 8, continuous=True)
+    reader = WorkerReader(pool, steps=None, stream=lambda: stream,
                           convert=lambda value: value)
-    for _ in range(200):
+    for taken in range(1, 201):
         assert reader.pull() == (NEXT, 0, 1)
-        taken[0] += 1  # Keras takes each batch as soon as it is read
-        assert reader.requested - taken[0] <= 8
+        stream.commit(taken)  # a step uses each batch as soon as it is read
+        assert reader.requested - taken <= 8
     sizes = [len(requests) for _, requests in pool.writes]
     assert sizes[0] == 8
     assert min(sizes) >= 4  # a write once half the bound is free, not per batch
@@ -171,17 +171,43 @@ def test_the_reader_asks_in_groups_and_never_more_than_max_in_flight() -> None:
 
 
 def test_an_index_dataset_is_asked_of_each_worker_in_turn_and_read_in_order() -> None:
-    pool, taken = _FakePool(3), [0]
-    reader = WorkerReader(pool, steps=7, max_in_flight=4, taken=lambda: taken[0],
+    pool, stream = _FakePool(3), BatchStream("training", 4, continuous=True)
+    reader = WorkerReader(pool, steps=7, stream=lambda: stream,
                           convert=lambda value: value)
     got = []
-    for _ in range(21):  # three epochs of 7
+    for taken in range(1, 22):  # three epochs of 7
         op, index, worker = reader.pull()
         assert op == INDEX
         assert worker == (index - 1) % 3 + 1
         got.append(index)
-        taken[0] += 1
-        assert reader.requested - taken[0] <= 4
+        stream.commit(taken)
+        assert reader.requested - taken <= 4
     assert got == list(range(1, 8)) * 3
     for worker, requests in pool.writes:  # one write per worker per group
         assert all((i - 1) % 3 + 1 == worker for _, i in requests)
+
+
+def test_the_reader_waits_for_room_and_ends_when_the_stream_closes() -> None:
+    pool, stream = _FakePool(1), BatchStream("training", 4, continuous=True)
+    reader = WorkerReader(pool, steps=None, stream=lambda: stream,
+                          convert=lambda value: value)
+    for _ in range(4):  # nothing committed: the stream is full after 4
+        assert reader.pull() == (NEXT, 0, 1)
+    assert reader.requested == 4
+    got: list[object] = []
+    waiting = threading.Thread(target=lambda: got.append(reader.pull()), daemon=True)
+    waiting.start()
+    time.sleep(0.2)
+    assert got == [] and reader.requested == 4  # waits: no room, nothing asked
+    stream.commit(2)  # half free: asked for 2 more, in one write
+    waiting.join(5)
+    assert got == [(NEXT, 0, 1)] and reader.requested == 6
+    assert [len(r) for _, r in pool.writes] == [4, 2]
+    assert reader.pull() == (NEXT, 0, 1)  # the second of those 2
+    started = time.monotonic()
+    closer = threading.Timer(0.3, stream.close)
+    closer.start()
+    assert reader.pull() is END  # nothing in flight, no room: waits, then closed
+    assert time.monotonic() - started >= 0.25
+    assert reader.requested == 6
+    closer.join()

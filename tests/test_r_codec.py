@@ -10,6 +10,7 @@ import numpy as np
 import rpy2.robjects as ro
 
 from kfit.r.codec import RList, RVector, decode
+from kfit.r.convert import r_to_numpy
 
 
 def frame(expression: str, single: bool) -> tuple[str, list[bytes]]:
@@ -31,7 +32,9 @@ def test_batches_arrive_in_single_precision_with_na_as_nan() -> None:
     x, i, b = value.items
     assert isinstance(x, RVector) and x.data.dtype == np.dtype("<f4")
     assert x.dim == (2, 3) and len(leaves[0]) == 6 * 4
-    expected = np.array([1.5, np.nan, np.nan, 1e-3, -2, 1 / 3], dtype=np.float32)
+    # a matrix in a worker's batch comes row-major, as Keras takes it
+    assert x.order == "C"
+    expected = np.array([1.5, np.nan, -2, np.nan, 1e-3, 1 / 3], dtype=np.float32)
     np.testing.assert_array_equal(x.data, expected)
     assert i.data.dtype == np.dtype("<i4") and list(i.data) == [1, 2, 3]
     assert list(b.data) == [1, -2147483648, 0]
@@ -52,10 +55,32 @@ def test_a_large_matrix_round_trips_whatever_its_attributes() -> None:
          "dimnames = list(NULL, paste0('v', 1:784))), extra = 'kept')")
     header, leaves = frame("list(big, big)", single=True)
     value = decode(header, leaves).value
-    expected = np.asarray(ro.r("as.vector(big)"), dtype=np.float32)
+    expected = np.asarray(ro.r("as.vector(t(big))"), dtype=np.float32)  # row-major
     for item in value.items:
         np.testing.assert_array_equal(item.data, expected)
     assert ro.r("attr(big, 'extra')")[0] == "kept"
+
+
+def test_worker_arrays_of_any_rank_and_type_reach_numpy_as_r_indexes_them() -> None:
+    # Row-major from C (src/leaf_bytes.c) for 2, 3 and 4 dims, doubles,
+    # integers and logicals; converted, each equals R's array element by
+    # element (x[i, j, k] in R is x[i - 1, j - 1, k - 1] here).
+    exprs = ["array(rnorm(5 * 7), c(5, 7))", "array(rnorm(4 * 3 * 6), c(4, 3, 6))",
+             "array(as.integer(1:(3 * 2 * 4 * 5)), c(3, 2, 4, 5))",
+             "array(c(TRUE, FALSE, NA), c(3, 4))", "array(rnorm(6), c(6, 1))"]
+    ro.r("set.seed(3)")
+    for expr in exprs:
+        ro.r(f"value <- {expr}")
+        header, leaves = frame("list(value)", single=True)
+        item = decode(header, leaves).value.items[0]
+        assert item.order == "C"
+        got = r_to_numpy(item).value
+        dims = tuple(int(d) for d in ro.r("dim(value)"))
+        flat = np.asarray(ro.r("as.vector(as.numeric(value))"), dtype=np.float64)
+        with np.errstate(invalid="ignore"):  # R's NA: a NaN with a payload
+            want = flat.reshape(dims, order="F").astype(np.float32)
+        assert got.shape == dims and got.flags.c_contiguous
+        np.testing.assert_array_equal(got.astype(np.float32), want, err_msg=expr)
 
 
 def test_worker_frames_with_reused_buffers_equal_fresh_ones(tmp_path) -> None:

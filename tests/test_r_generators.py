@@ -376,10 +376,9 @@ def test_fit_generator_requires_steps_per_epoch_with_r(make_model):
 # training batch we record `calls - consumed`: calls so far minus the
 # batches whose training step has finished. The reader asks a worker for a
 # batch only while fewer than max_queue_size are asked for and not yet
-# taken by tf.data, and Keras' distributed iterator takes one batch ahead of
-# its step (TF_SLACK), so calls - consumed <= max_queue_size + 1; training
-# slower than R fills the queue up to that (measured: exactly that).
-TF_SLACK = 1
+# committed by the steps (a step commits the batches before its own as it
+# begins: `BatchStream.room`), so calls - consumed <= max_queue_size;
+# training slower than R fills the queue up to exactly that.
 
 
 @pytest.mark.parametrize("max_queue_size", [1, 3])
@@ -406,8 +405,8 @@ def test_fit_generator_max_queue_size_bounds_r_calls(max_queue_size, keras,
         fit_generator(make_model(), generator, steps_per_epoch=20, epochs=2,
                       verbose=0, max_queue_size=max_queue_size, callbacks=[Ahead()])
     assert len(ahead) == 40
-    assert max(ahead) == max_queue_size + TF_SLACK, ahead  # ahead, never more
-    assert len(log.read_text().splitlines()) <= 40 + max_queue_size + TF_SLACK
+    assert max(ahead) == max_queue_size, ahead  # ahead, never more
+    assert len(log.read_text().splitlines()) <= 40 + max_queue_size
 
 
 def test_fit_generator_workers_above_one_need_an_index_dataset(make_model):

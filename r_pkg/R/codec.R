@@ -42,6 +42,7 @@ encode_node <- function(x, leaves) {
     leaves$sizes[[index + 1L]] <- length(x) * as.double(leaf_width(x, leaves$single))
     return(paste0("{\"t\":\"", type, "\",\"n\":", length(x), start, dim_text,
                   ",\"b\":", index, if (single) ",\"w\":4",
+                  if (leaves$single && length(dims) >= 2L) ",\"o\":\"C\"",
                   if (is.factor(x)) paste0(",\"levels\":", json_strings(levels(x))),
                   "}"))
   }
@@ -63,12 +64,14 @@ json_strings <- function(x) {
 
 # The bytes of a leaf, little-endian, doubles as 4-byte floats when
 # `single` (src/leaf_bytes.c: one pass over the vector, dim and all), in
-# `buffer` when it has the right size. On a big-endian host, writeBin() of
-# the bare values (which copies them).
+# `buffer` when it has the right size. With `single`, a matrix or array is
+# written in row-major order (the header says "o":"C"). On a big-endian
+# host, writeBin() of the bare values (which copies them).
 leaf_raw <- function(leaf, single, buffer = NULL) {
   if (.Platform$endian == "little") {
     return(.Call(kfit_leaf_bytes, leaf, single, buffer))
   }
+  if (single && length(dim(leaf)) >= 2L) leaf <- aperm(leaf)
   values <- if (is.double(leaf)) as.double(leaf) else as.integer(leaf)
   writeBin(values, raw(), size = leaf_width(leaf, single), endian = "little")
 }

@@ -287,7 +287,11 @@ worker_main <- function(boot) {
 }
 
 # Serves one fit's requests: TRUE at RESET, FALSE when the worker must end.
+# A frame whose header is the one before it goes with an empty header (a
+# generator's batches all have the first one's structure): the core parses
+# the structure once.
 worker_serve <- function(con, fn, buffers) {
+  last <- ""
   repeat {
     request <- read_request(con)
     if (is.null(request) || request[[1]] == 0L) return(FALSE)
@@ -309,6 +313,8 @@ worker_serve <- function(con, fn, buffers) {
     } else {
       encode_frame("batch", value, single = TRUE)
     }
+    header <- frame$header
+    if (identical(header, last)) frame$header <- "" else last <- header
     if (!sent(write_frame(con, frame, buffers))) return(FALSE)
   }
 }

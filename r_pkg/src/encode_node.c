@@ -155,6 +155,8 @@ static void encode(encoder *e, SEXP x) {
   put_number(e, (double) e->n_leaves);
   add_leaf(e, x, width * (double) XLENGTH(x));
   if (single) puts_(e, ",\"w\":4");
+  /* written row-major by kfit_leaf_bytes() (src/leaf_bytes.c) */
+  if (e->single && !isNull(dims) && XLENGTH(dims) >= 2) puts_(e, ",\"o\":\"C\"");
   if (inherits(x, "factor")) {
     SEXP levels = getAttrib(x, R_LevelsSymbol);
     puts_(e, ",\"levels\":");

@@ -4,7 +4,7 @@ Keras' own array adapter does the batching and shuffling; kfit checks what
 the arrays hold before anything trains (numbers, at least one row, no NA,
 NaN or Inf, weights of 0 or more, one row per sample everywhere), splits off
 the validation rows and turns `class_weight` into sample weights. The
-checks are vectorised numpy: one `np.isfinite` pass over float arrays.
+checks are vectorised numpy: one pass (a sum) over float arrays.
 """
 
 from __future__ import annotations

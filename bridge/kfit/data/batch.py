@@ -78,7 +78,7 @@ def _to_array(leaf: Any, float_dtype: Any, part: str,
     if kind == "f":
         if array.dtype != float_dtype:
             array = array.astype(float_dtype)
-        if not np.isfinite(array).all():
+        if not all_finite(array):
             not_finite.append(True)
     elif kind == "b":
         array = array.astype(float_dtype)
@@ -153,10 +153,20 @@ def _shapes(items: list[Any]) -> Say:
     return Say(", ".join(pieces), **fields)
 
 
+def all_finite(array: np.ndarray) -> bool:
+    """True when a float array holds no NA, NaN or Inf: its sum is finite (one
+    pass, no temporary array), or, where the sum is not (an overflow), each
+    value is."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.add.reduce(array, axis=None)):
+            return True
+    return bool(np.isfinite(array).all())
+
+
 def non_finite(array: np.ndarray) -> tuple[tuple[int, ...], int] | None:
     """The 0-based position of the first NA/NaN/Inf of a float array and how
     many it holds; None when every value is finite (or it holds no floats)."""
-    if array.dtype.kind != "f":
+    if array.dtype.kind != "f" or all_finite(array):
         return None
     bad = ~np.isfinite(array)
     if not bad.any():
@@ -167,9 +177,8 @@ def non_finite(array: np.ndarray) -> tuple[tuple[int, ...], int] | None:
 def check_finite(items: list[Any]) -> None:
     """Raise at the first NA/NaN/Inf of the float arrays of a batch.
 
-    `normalize_batch` calls it only when `np.isfinite(...).all()`, run on
-    each float array as it is converted, found one: the position is looked
-    up then.
+    `normalize_batch` calls it only when `all_finite()`, run on each float
+    array as it is converted, found one: the position is looked up then.
     """
     for index, item in enumerate(items):
         for path, leaf in leaves_with_paths(item):

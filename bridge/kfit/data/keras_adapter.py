@@ -30,8 +30,8 @@ except ImportError as error:  # pragma: no cover - a Keras that moved it
         "data_adapter (Keras 3.0 to 3.15 have it). Install a Keras kfit supports, "
         "e.g. pip install 'keras>=3,<3.16'.") from error
 
-from kfit.data.batch import signature
-from kfit.data.stream import BatchStream, reads
+from kfit.data.batch import map_leaves, signature
+from kfit.data.stream import BatchStream, reads, stacked_reads
 
 # Batches Keras reads past the step it is on (measured with batch numbers in
 # the batches, Keras 3.15): under tf.distribute the distributed iterator reads
@@ -73,6 +73,9 @@ class _Reads:
     def __call__(self) -> Iterator[Any]:
         return reads(lambda: self.stream)  # None once the fit is over: it ends
 
+    def stacked(self) -> Iterator[Any]:
+        return stacked_reads(lambda: self.stream)
+
     def __iter__(self) -> Iterator[Any]:
         return self()
 
@@ -107,8 +110,11 @@ class StreamAdapter(DataAdapter):
         if self._dataset is None:
             import tensorflow as tf  # only the TensorFlow backend reads tf.data
 
+            # Runs of batches, unbatched in C++ (see `stacked_reads`).
+            stacked = map_leaves(signature(self._first), lambda spec: tf.TensorSpec(
+                (None, *spec.shape), spec.dtype))
             dataset = tf.data.Dataset.from_generator(
-                self._reads, output_signature=signature(self._first))
+                self._reads.stacked, output_signature=stacked).unbatch()
             options = tf.data.Options()
             # No hidden read-ahead of kfit's own: Keras and tf.distribute read
             # ahead as they like, and the stream replays what went unused.

@@ -181,8 +181,7 @@ class RGeneratorSource:
         self._pools.append(pool)
         pool.start()
         holder: dict[str, BatchStream] = {}
-        reader = WorkerReader(pool, steps=steps, max_in_flight=options.made_ahead,
-                              taken=lambda: holder["stream"].committed,
+        reader = WorkerReader(pool, steps=steps, stream=lambda: holder["stream"],
                               convert=self.convert)
         return stream_feed(self._checked(reader.pull), options, label=label,
                            on_main_thread=False,

@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from kfit import interrupt
-from kfit.data.batch import Batch
+from kfit.data.batch import Batch, leaves, map_leaves
 
 _POLL_SECONDS = 0.05
 
@@ -141,6 +143,20 @@ class BatchStream:
             self._produced.notify_all()  # readers and the guard may wait
         return True
 
+    def room(self, asked: int, *, wait: bool) -> int:
+        """For a source that is asked for items ahead (R workers): how many
+        more it may be asked for, `asked` asked so far. The stream's own rule,
+        as for `put`: none while the items asked and not committed are more
+        than half the stream (`refill_at`), then up to its capacity. With
+        `wait`, waits for that room; 0 once the stream is closed."""
+        with self._room:
+            while asked - self.committed > self.refill_at and wait \
+                    and not self._closed:
+                self._room.wait(_POLL_SECONDS)
+            if self._closed or asked - self.committed > self.refill_at:
+                return 0
+            return self.capacity - (asked - self.committed)
+
     def finish(self) -> None:
         """The producer will put nothing more."""
         with self._produced:
@@ -212,6 +228,30 @@ class BatchStream:
                     raise StreamCancelled(f"{self.role}: interrupted")
                 self._produced.wait(_POLL_SECONDS)
 
+    def ready_after(self, position: int, generation: int, rows: tuple[int, ...], *,
+                    items: int, size: int) -> list[Batch]:
+        """The batches produced from `position` on, without waiting: at most
+        `items` of them and about `size` bytes, each with the `rows` (first
+        dimension of every array) of the batch before `position`; none past
+        an end-of-data marker or a failure, none for a superseded reader."""
+        out: list[Batch] = []
+        with self._produced:
+            if self._closed or generation != self._generation:
+                return out
+            offset = position - self._base
+            total = 0
+            while offset < len(self._items) and len(out) < items and total < size:
+                item = self._items[offset]
+                if item is END or isinstance(item, Failure):
+                    break
+                arrays = leaves(item)
+                if tuple(a.shape[0] for a in arrays) != rows:
+                    break
+                out.append(item)
+                total += sum(a.nbytes for a in arrays)
+                offset += 1
+        return out
+
     def end_after(self, position: int) -> int | None:
         """The position just past the first end-of-data marker at or after
         `position` (None when none is produced yet)."""
@@ -233,6 +273,50 @@ class BatchStream:
     def read(self) -> Iterator[Batch]:
         """A new reader (see `reads`)."""
         return reads(lambda: self)
+
+
+def stacked_reads(get: Callable[[], BatchStream | None], *, items: int = 16,
+                  size: int = 1 << 20) -> Iterator[Batch]:
+    """A reader like `reads`, that yields runs of batches stacked on a new
+    first axis: the first batch (waited for), and the ones already produced
+    after it with as many rows, up to `items` batches or about `size` bytes.
+    tf.data unbatches them in C++: a Python call per run, not per batch (a
+    small batch's step costs less than a call of `from_generator`'s
+    function). It never waits for a batch past the first, so it asks no
+    more of the producers than `reads` does; what it read and no step used
+    is read again by the next reader, as with `reads`."""
+    stream = get()
+    if stream is None:
+        return
+    generation, position = stream.open_reader()
+    del stream
+    while True:
+        stream = get()
+        if stream is None:
+            return
+        try:
+            item = stream.item_at(position, generation)
+        except StreamCancelled:
+            return
+        if item is SUPERSEDED or item is END:
+            return
+        if isinstance(item, Failure):
+            stream.failure = item
+            raise item.error
+        rows = tuple(a.shape[0] for a in leaves(item))
+        run = [item, *stream.ready_after(position + 1, generation, rows,
+                                         items=items - 1, size=size)]
+        position += len(run)
+        del stream, item
+        yield _stack(run)
+
+
+def _stack(run: list[Batch]) -> Batch:
+    if len(run) == 1:
+        return map_leaves(run[0], lambda a: a[np.newaxis])
+    columns = [leaves(batch) for batch in run]
+    stacked = iter([np.stack(arrays) for arrays in zip(*columns, strict=True)])
+    return map_leaves(run[0], lambda _: next(stacked))
 
 
 def reads(get: Callable[[], BatchStream | None]) -> Iterator[Batch]:

@@ -25,7 +25,8 @@ _SINGLE = np.dtype("<f4")  # doubles sent in single precision ("w": 4)
 
 @dataclass
 class RVector:
-    """An R atomic vector: its values in R's (column-major) order."""
+    """An R atomic vector: its values in R's (column-major) order, or, for a
+    matrix or array a worker sent (`order` "C"), in row-major order."""
 
     type: str  # R's typeof(): "double", "integer", "logical", "character", ...
     length: int
@@ -34,6 +35,7 @@ class RVector:
     classes: tuple[str, ...] = ()
     levels: list[str] | None = None
     names: list[str] | None = None
+    order: str = "F"  # of `data`, for a `dim` of 2 or more
 
 
 @dataclass
@@ -102,13 +104,18 @@ def _node(spec: Any, buffers: Sequence[Any], python: Sequence[Any]) -> Any:
         levels = spec.get("levels")
         return RVector(kind, int(spec["n"]), data, dim, classes,
                        None if levels is None else [str(v) for v in _strings(levels)],
-                       names)
+                       names, "C" if spec.get("o") == "C" else "F")
     if kind == "character":
         return RVector(kind, int(spec["n"]), _strings(spec.get("s")), dim, classes,
                        names=names)
     if "n" in spec:
         return RVector(kind, int(spec["n"]), None, dim, classes, names=names)
     return ROther(kind, classes)
+
+
+def decode_value(spec: Any, buffers: Sequence[Any]) -> Any:
+    """The value a parsed header's `value` describes, over `buffers`."""
+    return _node(spec, buffers, ())
 
 
 def decode(header: str | bytes | dict[str, Any], buffers: Sequence[Any],

@@ -137,22 +137,25 @@ def _code(where: Arg, column: str | None = None) -> str:
 
 
 def _shaped(vector: RVector) -> np.ndarray:
-    """R's values with R's shape: column-major, so R's indexing holds."""
+    """R's values with R's shape, so R's indexing holds (a view)."""
     data = vector.data
     if vector.dim is None or len(vector.dim) == 1:
         return data
-    return data.reshape(vector.dim, order="F")
+    return data.reshape(vector.dim, order=vector.order)
 
 
 def _numeric(value: RVector, float_dtype: Any) -> Converted:
     view = _shaped(value)
     if value.type == "double":
-        if view.dtype == float_dtype:  # sent in single precision: a plain copy
+        if view.dtype == float_dtype and view.flags.c_contiguous \
+                and view.flags.writeable:
+            out = view  # a worker's batch, in single precision and row-major
+        elif view.dtype == float_dtype:  # in single precision: a plain copy
             out = np.array(view, order="C")
         else:
             with np.errstate(invalid="ignore"):  # R's NA is a NaN with a payload
                 out = np.array(view, dtype=float_dtype, order="C")
-        return Converted(out, na_count=int(np.isnan(out).sum()))
+        return Converted(out, na_count=_nan_count(out))
     missing = view == NA_INTEGER
     na_count = int(missing.sum())
     if value.type == "logical" or na_count:
@@ -160,6 +163,15 @@ def _numeric(value: RVector, float_dtype: Any) -> Converted:
         out[missing] = np.nan
         return Converted(out, na_count=na_count)
     return Converted(np.array(view, dtype=np.int32, order="C"))
+
+
+def _nan_count(values: np.ndarray) -> int:
+    """How many NaN (R's NA and NaN) `values` holds: a sum first (one pass, no
+    temporary array), counted only when the sum is NaN (there is one, or
+    +Inf and -Inf both)."""
+    if values.size and not np.isnan(np.add.reduce(values, axis=None)):
+        return 0
+    return int(np.count_nonzero(np.isnan(values)))
 
 
 def _factor(value: RVector) -> Converted:

@@ -32,7 +32,7 @@ from typing import Any
 
 from kfit import console
 from kfit.errors import KfitWorkerError
-from kfit.r.codec import Frame, buffer_sizes, decode
+from kfit.r.codec import Frame, buffer_sizes, decode_value
 from kfit.workers.socket_reader import ConnectionClosed, SocketReader
 
 STOP, NEXT, INDEX, LOAD, RESET = 0, 1, 2, 3, 4
@@ -101,16 +101,24 @@ def spawn(*, spawn_id: int, port: int, token: str, bootstrap: str, rscript: str,
 
 
 def read_frame(reader: SocketReader) -> Frame:
-    """The next frame: a 4-byte length, a JSON header, its buffers.
-    `reader.frame_open` is True while a frame has been begun but not ended
-    (a read stopped then leaves the stream out of step)."""
+    """The next frame: a 4-byte length, a JSON header (none, length 0: the
+    header of the frame before), its buffers. `reader.frame_open` is True
+    while a frame has been begun but not ended (a read stopped then leaves
+    the stream out of step)."""
     (length,) = struct.unpack("<i", reader.read(4))
     reader.frame_open = True
-    header = reader.read(length)
-    fields, sizes = buffer_sizes(header)
+    if length:
+        fields, sizes = buffer_sizes(reader.read(length))
+        kind, spec = str(fields.pop("kind")), fields.pop("value", None)
+        fields.pop("sizes", None)
+        reader.last_header = (kind, spec, fields, sizes)
+    elif reader.last_header is None:
+        raise ConnectionClosed("a frame without a header came first")
+    kind, spec, fields, sizes = reader.last_header
     buffers = [reader.read(size) for size in sizes]
     reader.frame_open = False
-    return decode(fields, buffers)
+    return Frame(kind, None if spec is None else decode_value(spec, buffers),
+                 dict(fields))
 
 
 class WorkerProcess:

@@ -3,10 +3,12 @@
 A generator (`function()`) has one worker and is asked for "the next
 batch"; an index dataset (`function(i)`) has batches 1..steps each epoch,
 asked of the workers in turn (batch i of worker ((i - 1) mod N) + 1) and read
-back in index order. At most `max_in_flight` batches are asked for and not
-yet taken by Keras: that bounds the work made ahead and the memory held.
-Requests go in groups, once half that bound is free (one socket write, one
-wake-up of each worker, per group). Runs on a producer thread; it calls no R.
+back in index order. At most the stream's capacity (`max_queue_size`) of
+batches are asked for and not yet committed by Keras' steps, asked by the
+stream's own rule (`BatchStream.room`), so the stream never makes this
+producer wait in `put`. Requests go in groups, once half the stream is
+free (one socket write, one wake-up of each worker, per group). Runs on a
+producer thread; it calls no R.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from kfit.data.stream import END
+from kfit.data.stream import END, BatchStream
 from kfit.errors import RError
 from kfit.workers.pool import INDEX, NEXT, WorkerPool
 
@@ -26,22 +28,18 @@ class WorkerReader:
     Args:
         pool: started workers.
         steps: batches per epoch of an index dataset; None for a generator.
-        max_in_flight: requests not yet taken by Keras, at most.
-        taken: how many items Keras has taken so far (the stream's count).
+        stream: the stream the batches go to (its capacity bounds requests).
         convert: decoded R value -> the raw batch for the producer.
     """
 
-    def __init__(self, pool: WorkerPool, *, steps: int | None, max_in_flight: int,
-                 taken: Callable[[], int], convert: Callable[[Any], Any]) -> None:
+    def __init__(self, pool: WorkerPool, *, steps: int | None,
+                 stream: Callable[[], BatchStream], convert: Callable[[Any], Any]
+                 ) -> None:
         self.pool = pool
         self.steps = steps
-        self.max_in_flight = max(1, max_in_flight)
-        self.taken = taken
+        self.stream = stream
         self.convert = convert
         self.requested = 0
-        # Ask again once half the in-flight bound is free: one write per
-        # several batches, while the workers still have requests queued.
-        self._ask_at = max(1, self.max_in_flight // 2)
         self._next_index = 1
         self._pending: deque[int] = deque()  # the worker of each open request
 
@@ -62,10 +60,15 @@ class WorkerReader:
         self.requested += count
 
     def pull(self) -> Any:
-        """The next raw batch, or END; an R error in a worker is an RError."""
-        count = self.max_in_flight - (self.requested - self.taken())
-        if count >= self._ask_at or not self._pending:
-            self._ask(max(1, count))
+        """The next raw batch, or END (also once the stream is closed); an R
+        error in a worker is an RError."""
+        # With nothing in flight, wait for room: the workers have nothing to do
+        # until the steps commit what they made.
+        count = self.stream().room(self.requested, wait=not self._pending)
+        if count:
+            self._ask(count)
+        elif not self._pending:
+            return END  # the stream was closed
         frame = self.pool.receive(self._pending.popleft())
         if frame.kind == "end":
             return END

@@ -22,6 +22,7 @@ from __future__ import annotations
 import select
 import socket
 import threading
+from typing import Any
 
 _CHUNK = 1 << 18  # bytes a refill asks for; pieces over half of it are read apart
 _MAIN_WAIT = 0.2  # seconds the main thread blocks in one wait for data
@@ -48,8 +49,13 @@ class SocketReader:
         self._main = threading.main_thread().ident
         self.wake: int | None = None  # readable: stop waiting for a frame
         self.frame_open = False  # a frame was begun and not read to its end
+        self.last_header: Any = None  # the last frame's, parsed (see read_frame)
 
     def _recv_into(self, view: memoryview) -> int:
+        try:  # what has arrived already: one system call, no wait
+            return self.sock.recv_into(view, 0, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            pass
         main = threading.get_ident() == self._main
         wake = None if self.frame_open else self.wake
         if main or wake is not None:

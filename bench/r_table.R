@@ -1,0 +1,312 @@
+# Issue 19's table, R-hosted, side by side in one R process: each row of
+# the table with kfit's figure, the baseline's and the target. In the cran
+# world the baseline is keras3 itself (keras3's fit() on the same R
+# function, or on the same rows in memory); in the debian world (no keras3)
+# it is Keras' model$fit() on the rows in memory. Every fit starts from a
+# fresh model and is timed whole (wall clock, as a user waits for it);
+# rounds alternate who goes first; figures are medians. R workers are warm
+# (a fit before the rounds started them), as in any session after its
+# first fit.
+#
+#   Rscript bench/r_table.R [--rounds 3] [--only overlap|trivial|arrays|fixed|index|scaling|gpu]
+#
+# The workers-scaling row (workers = 1, 2, 4, 8 on a CPU-bound index dataset)
+# and the GPU row report what the machine they run on allows, named beside
+# each figure.
+
+options(warn = 1, error = function() { traceback(3); q(status = 1) })
+argv <- commandArgs(trailingOnly = TRUE)
+option <- function(name, default) {
+  at <- match(paste0("--", name), argv)
+  if (is.na(at)) return(default)
+  value <- argv[[at + 1L]]
+  if (is.numeric(default)) as.integer(value) else value
+}
+rounds <- option("rounds", 3L)
+only <- option("only", "")
+wants <- function(section) !nzchar(only) || identical(only, section)
+
+file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
+here <- if (length(file_arg)) dirname(normalizePath(sub("^--file=", "", file_arg[[1]]))) else "bench"
+source(file.path(here, "r_workloads.R"))
+
+suppressPackageStartupMessages(library(kfit))
+keras <- reticulate::import("keras")
+has_keras3 <- utils::packageVersion("reticulate") >= "1.39" &&
+  requireNamespace("keras3", quietly = TRUE)
+world <- if (has_keras3) "cran" else "debian"
+cores <- parallel::detectCores()
+cpu <- tryCatch(sub(".*: ", "", grep("^model name", readLines("/proc/cpuinfo"), value = TRUE)[[1]]),
+                error = function(e) "unknown CPU")
+machine <- sprintf("%s (%d cores, %s)", Sys.info()[["nodename"]], cores, cpu)
+cat(sprintf("R-hosted, world \"%s\": %s, reticulate %s, keras %s, backend %s; machine %s; load average %s\n",
+            world, R.version.string, utils::packageVersion("reticulate"), keras$`__version__`,
+            keras$backend$backend(), machine, readLines("/proc/loadavg")))
+baseline_name <- if (has_keras3) "keras3" else "Keras arrays"
+
+keras3_fit <- if (has_keras3) utils::getFromNamespace("fit.keras.src.models.model.Model", "keras3")
+kfit_fit <- kfit::kfit_fit
+
+make_model <- function(cols, units, optimizer = "adam") {
+  keras$utils$set_random_seed(1L)
+  layers <- c(list(keras$Input(shape = list(as.integer(cols)))),
+              lapply(units, function(u) keras$layers$Dense(as.integer(u), activation = "relu")),
+              list(keras$layers$Dense(1L)))
+  model <- keras$Sequential(layers)
+  model$compile(optimizer = optimizer, loss = "mse")
+  model
+}
+
+# Wall seconds of f(), with the CPU seconds this process used meanwhile
+# (its threads too: TensorFlow's) as attribute "cpu".
+elapsed <- function(f) {
+  t0 <- proc.time()
+  f()
+  t <- proc.time() - t0
+  structure(t[["elapsed"]], cpu = t[["user.self"]] + t[["sys.self"]])
+}
+cpu_of <- function(f) attr(f(), "cpu")
+
+# The medians of `rounds` rounds of the named timings in `runs` (functions
+# returning seconds), each round in a rotated order.
+medians <- function(runs, n = rounds) {
+  times <- lapply(runs, function(f) numeric())
+  for (round in seq_len(n)) {
+    order <- names(runs)[(seq_along(runs) + round - 2L) %% length(runs) + 1L]
+    for (name in order) times[[name]] <- c(times[[name]], runs[[name]]())
+  }
+  vapply(times, stats::median, numeric(1))
+}
+
+# The rows in memory that a generator's batches hold, as one matrix / vector.
+stacked <- function(pool, steps) {
+  picks <- rep_len(seq_along(pool), steps)
+  list(x = do.call(rbind, lapply(pool[picks], `[[`, 1L)),
+       y = unlist(lapply(pool[picks], `[[`, 2L)))
+}
+
+# Keras on the rows in memory (the baseline of "training alone"): keras3's
+# fit() in the cran world, model$fit() on NumPy views in the debian world.
+fit_arrays <- function(model, x, y, batch_size, epochs = 1L) {
+  if (has_keras3) {
+    keras3_fit(model, x, y, batch_size = as.integer(batch_size), epochs = epochs,
+               shuffle = FALSE, verbose = 0)
+  } else {
+    model$fit(reticulate::r_to_py(x), reticulate::r_to_py(array(y)),
+              batch_size = as.integer(batch_size), epochs = as.integer(epochs),
+              shuffle = FALSE, verbose = 0L)
+  }
+}
+
+row <- function(label, value, target, note = "") {
+  cat(sprintf("  %-58s %9s   target %-10s %s\n", label, value, target, note))
+  flush.console()
+}
+
+# -- R generator overlapping training -----------------------------------------------
+if (wants("overlap")) {
+  steps <- 150L
+  cal <- calibrate_cpu(128L, 784L, target_ms = 10)
+  gen <- make_cpu_generator(128L, 784L, cal$passes)
+  data <- stacked(bench_pool(8L, 128L, 784L), steps)
+  units <- c(512L, 512L)
+  kfit_fit(make_model(784L, units), gen, steps_per_epoch = 2L, verbose = 0)  # warm workers
+  # The generator, timed where workers = 0 runs it: in this session, between steps.
+  inside <- 0
+  timed_gen <- function() {
+    t0 <- proc.time()[["elapsed"]]
+    on.exit(inside <<- inside + proc.time()[["elapsed"]] - t0)
+    gen()
+  }
+  runs <- list(
+    gen = function() time_generator(gen, steps)[[1]],
+    train = function() elapsed(function() fit_arrays(make_model(784L, units), data$x, data$y, 128L)),
+    w1 = function() elapsed(function() kfit_fit(make_model(784L, units), gen, steps_per_epoch = steps, verbose = 0)),
+    w0 = function() elapsed(function() kfit_fit(make_model(784L, units), timed_gen,
+                                                steps_per_epoch = steps, verbose = 0, workers = 0))
+  )
+  if (has_keras3) {
+    runs$keras3 <- function() elapsed(function() keras3_fit(make_model(784L, units), gen,
+                                                              steps_per_epoch = steps, verbose = 0))
+  }
+  m <- medians(runs)
+  best <- max(m[["gen"]], m[["train"]])
+  # What the cores allow: the generator's and the training's CPU seconds
+  # shared by the cores (both use CPU; training on all cores it may).
+  cpu <- cpu_of(function() time_generator(gen, steps)) +
+    cpu_of(function() elapsed(function() fit_arrays(make_model(784L, units), data$x, data$y, 128L)))
+  floor <- max(best, cpu / cores) / best
+  cat(sprintf("\n== R generator, %.1f ms of R work per 128x784 batch, Dense 512-512-1, %d steps: generator alone %.3f s, training alone %.3f s (%s)\n",
+              cal$ms, steps, m[["gen"]], m[["train"]], baseline_name))
+  row("kfit fit(), workers = 1: time / max(generator, training)",
+      sprintf("%.3f", m[["w1"]] / best), "<= 1.03",
+      sprintf("(floor on %d cores: %.3f%s)", cores, floor,
+              if (has_keras3) sprintf("; keras3 fit(): %.3f", m[["keras3"]] / best) else ""))
+  row("kfit fit(), workers = 0: time / serial (generator + training)",
+      sprintf("%.3f", m[["w0"]] / (m[["gen"]] + m[["train"]])), "<= 1.00",
+      sprintf("(the generator took %.3f s per fit between the steps, %.3f s alone)",
+              inside / rounds, m[["gen"]]))
+}
+
+# -- trivial generator: the cost per step ---------------------------------------------
+if (wants("trivial")) {
+  steps <- 400L
+  pool <- bench_pool(8L, 32L, 10L)
+  gen <- make_pool_generator(pool)
+  data <- stacked(pool, steps)
+  kfit_fit(make_model(10L, integer(), "sgd"), gen, steps_per_epoch = 2L, verbose = 0)
+  runs <- list(
+    arrays = function() elapsed(function() fit_arrays(make_model(10L, integer(), "sgd"), data$x, data$y, 32L)),
+    kfit = function() elapsed(function() kfit_fit(make_model(10L, integer(), "sgd"), gen,
+                                                  steps_per_epoch = steps, verbose = 0))
+  )
+  if (has_keras3) {
+    runs$keras3 <- function() elapsed(function() keras3_fit(make_model(10L, integer(), "sgd"), gen,
+                                                              steps_per_epoch = steps, verbose = 0))
+  }
+  m <- medians(runs)
+  cat(sprintf("\n== Trivial R generator, 32x10 batches, Dense(1), %d steps: ms per step (whole fit / steps); in memory (%s) %.2f ms\n",
+              steps, baseline_name, m[["arrays"]] / steps * 1000))
+  row("kfit fit(), workers = 1: ms per step / in-memory ms per step",
+      sprintf("%.2fx", m[["kfit"]] / m[["arrays"]]), "<= 1.2x",
+      sprintf("(kfit %.2f ms%s)", m[["kfit"]] / steps * 1000,
+              if (has_keras3) sprintf(", keras3 fit() on the generator %.2f ms", m[["keras3"]] / steps * 1000) else ""))
+}
+
+# -- in-memory R matrix -----------------------------------------------------------------
+if (wants("arrays")) {
+  rows <- 20000L
+  x <- matrix(rnorm(rows * 784L), rows, 784L)
+  y <- rnorm(rows)
+  mb <- length(x) * 8 / 1e6
+  convert <- reticulate::import("kfit.r.convert", convert = FALSE)
+  decode <- reticulate::import("kfit.r.function", convert = FALSE)$decode_record
+  conversion <- stats::median(vapply(seq_len(5L), function(i) elapsed(function() {
+    frame <- kfit:::encode_for_core(list(x), arrays = TRUE)
+    value <- decode(reticulate::r_to_py(c(list(ok = TRUE), frame)))$value
+    convert$r_to_numpy(value$items[0L])
+  }), numeric(1)))
+  cat(sprintf("\n== In-memory R matrix %d x 784 (%.0f MB), every fit from a fresh model, 7 rounds\n", rows, mb))
+  row("R double matrix -> core float32 array: GB/s", sprintf("%.2f", mb / 1000 / conversion),
+      ">= 1", sprintf("(%.3f s)", conversion))
+  for (case in list(list("light: Dense 64-1, 1 epoch", 64L, 1L, "<= 1.05x"),
+                    list("heavy: Dense 512-512-1, 3 epochs", c(512L, 512L), 3L, "<= 1.02x"))) {
+    units <- case[[2]]
+    epochs <- case[[3]]
+    kfit_fit(make_model(784L, units), x, y, epochs = 1, verbose = 0)
+    # Both with their defaults (batch_size 32, shuffle = TRUE), as users call them.
+    base <- if (has_keras3) {
+      function(model) keras3_fit(model, x, y, epochs = epochs, verbose = 0)
+    } else {
+      function(model) model$fit(reticulate::r_to_py(x), reticulate::r_to_py(array(y)),
+                                epochs = as.integer(epochs), verbose = 0L)
+    }
+    m <- medians(list(
+      base = function() elapsed(function() base(make_model(784L, units))),
+      kfit = function() elapsed(function() kfit_fit(make_model(784L, units), x, y, epochs = epochs,
+                                                    verbose = 0))
+    ), n = 7L)
+    row(sprintf("%s: kfit / %s", case[[1]], baseline_name), sprintf("%.3fx", m[["kfit"]] / m[["base"]]),
+        case[[4]], sprintf("(%.3f s / %.3f s)", m[["kfit"]], m[["base"]]))
+  }
+}
+
+# -- fixed cost of a short fit --------------------------------------------------------
+if (wants("fixed")) {
+  pool <- bench_pool(8L, 32L, 10L)
+  gen <- make_pool_generator(pool)
+  data <- stacked(pool, 2L)
+  kfit_fit(make_model(10L, integer(), "sgd"), gen, steps_per_epoch = 2L, verbose = 0)
+  runs <- list(
+    kfit = function() elapsed(function() kfit_fit(make_model(10L, integer(), "sgd"), gen,
+                                                  steps_per_epoch = 2L, verbose = 0)),
+    cold = function() elapsed(function() {
+      kfit_stop_workers()
+      kfit_fit(make_model(10L, integer(), "sgd"), gen, steps_per_epoch = 2L, verbose = 0)
+    }),
+    base = if (has_keras3) {
+      function() elapsed(function() keras3_fit(make_model(10L, integer(), "sgd"), gen,
+                                               steps_per_epoch = 2L, verbose = 0))
+    } else {
+      function() elapsed(function() fit_arrays(make_model(10L, integer(), "sgd"), data$x, data$y, 32L))
+    }
+  )
+  m <- medians(runs, n = max(5L, rounds))
+  cat(sprintf("\n== Fixed cost: a 2-step fit() with a trivial R generator (%s: %.3f s)\n",
+              if (has_keras3) "keras3 fit() on the generator" else "Keras on the 64 rows in memory",
+              m[["base"]]))
+  row(sprintf("kfit, warm worker: seconds over %s", baseline_name),
+      sprintf("%+.3f s", m[["kfit"]] - m[["base"]]), "<= +0.05 s",
+      sprintf("(kfit %.3f s; with a new worker %.3f s)", m[["kfit"]], m[["cold"]]))
+}
+
+# -- index dataset over workers -------------------------------------------------------
+index_times <- function(workers, steps, ds) {
+  kfit_fit(make_model(784L, 64L), ds, steps_per_epoch = 4L, verbose = 0, workers = max(workers))
+  runs <- lapply(workers, function(w) {
+    function() elapsed(function() kfit_fit(make_model(784L, 64L), ds, steps_per_epoch = steps,
+                                           verbose = 0, workers = w))
+  })
+  names(runs) <- paste0("w", workers)
+  medians(runs)
+}
+
+if (wants("index")) {
+  steps <- 60L
+  pool <- bench_pool(8L, 128L, 784L)
+  passes <- calibrate_passes(pool, 20)
+  ds <- make_index_dataset(pool, "cpu", passes = passes$passes)
+  gen_alone <- time_generator(ds, steps, index = TRUE)[[1]]
+  m <- index_times(c(1L, 2L), steps, ds)
+  # What the cores allow: the R work split over the workers, on the cores
+  # that training leaves.
+  train <- elapsed(function() {
+    data <- stacked(pool, steps)
+    fit_arrays(make_model(784L, 64L), data$x, data$y, 128L)
+  })
+  floor_w2 <- max(gen_alone / 2, train, (gen_alone + train) / cores) /
+    max(gen_alone, train, (gen_alone + train) / cores)
+  cat(sprintf("\n== Index dataset function(i), %.1f ms of R work per 128x784 batch, Dense 64-1, %d steps, on %s: generator alone %.3f s, training alone %.3f s\n",
+              passes$ms, steps, machine, gen_alone, train))
+  row("kfit workers = 2 / workers = 1", sprintf("%.3f", m[["w2"]] / m[["w1"]]),
+      "<= 0.65", sprintf("(floor on %d cores: %.3f)", cores, floor_w2))
+}
+
+if (wants("scaling")) {
+  steps <- 96L
+  pool <- bench_pool(8L, 128L, 784L)
+  passes <- calibrate_passes(pool, 20)
+  ds <- make_index_dataset(pool, "cpu", passes = passes$passes)
+  counts <- c(1L, 2L, 4L, 8L)
+  m <- index_times(counts, steps, ds)
+  cat(sprintf("\n== Workers scaling on %s: index dataset, %.1f ms of R work per batch, %d steps (seconds, speed-up over workers = 1)\n",
+              machine, passes$ms, steps))
+  for (w in counts) {
+    row(sprintf("workers = %d", w), sprintf("%.3f s", m[[paste0("w", w)]]), "-",
+        sprintf("(%.2fx)", m[["w1"]] / m[[paste0("w", w)]]))
+  }
+}
+
+if (wants("gpu")) {
+  tf <- tryCatch(reticulate::import("tensorflow"), error = function(e) NULL)
+  gpus <- if (is.null(tf)) list() else tf$config$list_physical_devices("GPU")
+  cat(sprintf("\n== GPU training on %s\n", machine))
+  if (!length(gpus)) {
+    row("GPU", "none", "-", "(kfit needs none: the rows above ran on the CPU)")
+  } else {
+    pool <- bench_pool(8L, 256L, 784L)
+    gen <- make_pool_generator(pool)
+    data <- stacked(pool, 200L)
+    units <- c(1024L, 1024L)
+    kfit_fit(make_model(784L, units), gen, steps_per_epoch = 2L, verbose = 0)
+    m <- medians(list(
+      arrays = function() elapsed(function() fit_arrays(make_model(784L, units), data$x, data$y, 256L)),
+      kfit = function() elapsed(function() kfit_fit(make_model(784L, units), gen, steps_per_epoch = 200L,
+                                                    verbose = 0))
+    ))
+    row(sprintf("%s: R generator / in memory, Dense 1024-1024-1, 200 steps", gpus[[1]]$name),
+        sprintf("%.3fx", m[["kfit"]] / m[["arrays"]]), "-",
+        sprintf("(%.3f s / %.3f s)", m[["kfit"]], m[["arrays"]]))
+  }
+}
+kfit_stop_workers()
