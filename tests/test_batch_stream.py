@@ -7,10 +7,11 @@ import threading
 import time
 from collections import deque
 
+import numpy as np
 import pytest
 
 from kfit.data import stream as stream_module
-from kfit.data.stream import END, BatchStream, Failure, StreamCancelled
+from kfit.data.stream import END, BatchStream, Failure, StreamCancelled, stacked_reads
 from kfit.r.codec import Frame
 from kfit.workers.pool import INDEX, NEXT
 from kfit.workers.reader import WorkerReader
@@ -211,3 +212,67 @@ def test_the_reader_waits_for_room_and_ends_when_the_stream_closes() -> None:
     assert time.monotonic() - started >= 0.25
     assert reader.requested == 6
     closer.join()
+
+
+def _batch(number: int, rows: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """A batch that carries its number in every value."""
+    return (np.full((rows, 3), number, np.float32),
+            np.full((rows,), number, np.float32))
+
+
+def _numbers(run: tuple[np.ndarray, np.ndarray]) -> list[list[int]]:
+    """The batch numbers in a stacked run, per batch: [[x's, y's], ...]."""
+    x, y = run
+    return [[int(x[i].min()), int(x[i].max()), int(y[i].min())] for i in range(len(x))]
+
+
+def test_stacked_reads_take_the_ready_batches_of_equal_rows_in_order() -> None:
+    stream = BatchStream("training", 32, continuous=True)
+    for number in range(5):
+        stream.put(_batch(number))
+    stream.put(_batch(5, rows=2))  # a short batch: a run of its own
+    stream.put(_batch(6))
+    reader = stacked_reads(lambda: stream, items=3)
+    runs = [_numbers(next(reader)) for _ in range(4)]
+    assert runs == [[[0, 0, 0], [1, 1, 1], [2, 2, 2]], [[3, 3, 3], [4, 4, 4]],
+                    [[5, 5, 5]], [[6, 6, 6]]]
+    got: list[object] = []
+    waiting = threading.Thread(target=lambda: got.append(_numbers(next(reader))),
+                               daemon=True)
+    waiting.start()  # nothing ready: it waits for the first batch only
+    time.sleep(0.1)
+    assert got == []
+    stream.put(_batch(7))
+    waiting.join(5)
+    assert got == [[[7, 7, 7]]]
+
+
+def test_stacked_reads_stop_at_the_end_and_raise_a_failure_where_it_stands() -> None:
+    stream = BatchStream("training", 32, continuous=False)
+    for number in range(3):
+        stream.put(_batch(number))
+    stream.put(END)
+    stream.put(_batch(3))
+    stream.put(Failure(ValueError("batch 4 broken"), 1, 5))
+    reader = stacked_reads(lambda: stream)
+    assert _numbers(next(reader)) == [[0, 0, 0], [1, 1, 1], [2, 2, 2]]
+    assert next(reader, "over") == "over"  # the end of the pass
+    stream.commit(4)  # past the end marker: the next pass
+    again = stacked_reads(lambda: stream)
+    assert _numbers(next(again)) == [[3, 3, 3]]  # not stacked with the failure
+    with pytest.raises(ValueError, match="batch 4 broken"):
+        next(again)
+
+
+def test_a_new_stacked_reader_reads_again_what_no_step_used() -> None:
+    # Keras drops an iterator that read ahead: the next one starts at the
+    # first batch no step used, so every batch is trained once, in order.
+    stream = BatchStream("training", 32, continuous=True)
+    for number in range(6):
+        stream.put(_batch(number))
+    first = stacked_reads(lambda: stream, items=4)
+    assert [n[0] for n in _numbers(next(first))] == [0, 1, 2, 3]
+    stream.commit(2)  # steps used batches 0 and 1
+    second = stacked_reads(lambda: stream, items=4)
+    assert [n[0] for n in _numbers(next(second))] == [2, 3, 4, 5]
+    assert next(first, "superseded") == "superseded"  # the old reader ends

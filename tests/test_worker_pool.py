@@ -12,7 +12,7 @@ import numpy as np
 import rpy2.robjects as ro
 
 from kfit.r.rpy2_host import r_function
-from kfit.workers import warm
+from kfit.workers import process, warm
 from kfit.workers.pool import NEXT, WorkerPool
 
 
@@ -84,3 +84,30 @@ def test_a_warm_worker_drops_the_batches_asked_ahead_and_serves_the_next_fit() -
     assert warm.stop_idle() == 1
     assert warm.WARM.pids() == []
     assert not os.path.exists(f"/proc/{pid}")  # ended and reaped
+
+
+def test_a_batch_whose_structure_changes_is_described_again(monkeypatch) -> None:
+    # A worker sends a batch's structure only when it differs from the last
+    # batch's (else an empty header): every batch decodes as its own.
+    code = ("local({ i <- 0; function() { i <<- i + 1; rows <- c(4, 4, 2, 2, 2)[i]; "
+            "b <- list(matrix(i, rows, 3), rep(i, rows)); "
+            "if (i == 5) names(b) <- c('x', 'y'); b } })")
+    pool = _pool(code)
+    parsed: list[int] = []
+    parse = process.buffer_sizes
+    monkeypatch.setattr(process, "buffer_sizes",
+                        lambda header: parsed.append(1) or parse(header))
+    pool.send(1, [(NEXT, 0)] * 5)
+    frames = [pool.receive(1) for _ in range(5)]
+    pool.close()
+    assert len(parsed) == 3  # batches 1, 3 (2 rows) and 5 (names): described
+    seen = []
+    for frame in frames:
+        x, y = frame.value.items
+        values = np.asarray(x.data).reshape(x.dim)
+        seen.append((int(values[0, 0]), x.dim, int(np.asarray(y.data)[0]),
+                     frame.value.names))
+    assert [s[0] for s in seen] == [1, 2, 3, 4, 5] == [s[2] for s in seen]
+    assert [s[1] for s in seen] == [(4, 3), (4, 3), (2, 3), (2, 3), (2, 3)]
+    assert [s[3] for s in seen] == [None] * 4 + [["x", "y"]]
+    warm.stop_idle()
