@@ -11,6 +11,7 @@ import time
 import numpy as np
 import rpy2.robjects as ro
 
+import kfit
 from kfit.r.rpy2_host import r_function
 from kfit.workers import process, warm
 from kfit.workers.pool import NEXT, WorkerPool
@@ -81,7 +82,7 @@ def test_a_warm_worker_drops_the_batches_asked_ahead_and_serves_the_next_fit() -
     second.send(1, [(NEXT, 0)] * 2)
     assert [_first_value(second), _first_value(second)] == [1.0, 2.0]
     second.close()
-    assert warm.stop_idle() == 1
+    assert kfit.stop_workers() == 1
     assert warm.WARM.pids() == []
     assert not os.path.exists(f"/proc/{pid}")  # ended and reaped
 

@@ -22,6 +22,14 @@ __all__ = [
     "KfitArgumentError", "KfitDataError", "KfitDeprecationWarning", "KfitError",
     "KfitTrainingError", "KfitTypeError", "KfitUnsupportedError", "KfitValueError",
     "KfitWarning",
-    "TrainingHistory", "fit", "fit_generator",
+    "TrainingHistory", "fit", "fit_generator", "stop_workers",
 ]
+
+
+def stop_workers() -> int:
+    """Stop the idle R worker processes that fits keep for the next one (see
+    `kfit.workers.warm`); returns how many were running."""
+    from kfit.workers.warm import stop_idle  # the workers' code loads on use
+
+    return stop_idle()
 __version__ = "0.1.0"

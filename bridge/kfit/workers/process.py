@@ -141,7 +141,6 @@ class WorkerProcess:
         self.reader: SocketReader | None = None
         self.stderr: deque[str] = deque(maxlen=_STDERR_LINES)
         self.idle = threading.Event()  # parked and answered RESET: ready for a fit
-        self.idle_since = 0.0
         self._on_end = on_end
         self.drain = threading.Thread(target=self._drain, daemon=True,
                                       name=f"kfit-worker-{spawn_id}-stderr")

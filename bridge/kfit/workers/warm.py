@@ -97,7 +97,6 @@ class WarmWorkers:
             reader.wake = None
             while read_frame(reader).kind != "idle":
                 pass  # batches asked for ahead of the fit's end: unused
-            worker.idle_since = time.monotonic()
             worker.idle.set()
         except (ConnectionClosed, OSError, AssertionError, ValueError):
             self.forget(worker)
