@@ -266,6 +266,7 @@ if (wants("startup")) {
     for (rows in c(2^20, 1024)) {
       mem_file <- tempfile()
       gen <- big_generator(rows, mem_file)
+      kfit::kfit_stop_workers()  # a new worker each time: its start-up and peak memory
       timer <- kfit_run(model128, gen, 20L, 1L)
       got[[as.character(rows)]] <- list(startup = startup(timer), mb = peak_mb(mem_file))
       if (rows > 1024) {
