@@ -430,6 +430,24 @@ def test_fit_generator_warns_once_and_uses_legacy_initial_epoch(make_model, coun
     assert callback.per_epoch == [2] * 5
 
 
+def test_fit_generator_on_tf_data_warns_only_that_it_is_deprecated(make_model):
+    # `workers` not given is not `workers` given (R's fit_generator() sends
+    # NULL): no warning that it is ignored for a tf.data.Dataset.
+    import tensorflow as tf
+
+    x, y = make_batches(1, 16)[0]
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(4).repeat()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = fit_generator(make_model(), dataset, steps_per_epoch=4, verbose=0)
+    kinds = [w.category for w in caught
+             if issubclass(w.category, (KfitWarning, KfitDeprecationWarning))]
+    assert kinds == [KfitDeprecationWarning]
+    assert history.params["steps"] == 4
+    with pytest.warns(KfitWarning, match="`workers` \\(2\\) only applies"):
+        fit_generator(make_model(), dataset, steps_per_epoch=4, verbose=0, workers=2)
+
+
 def test_fit_generator_initial_epoch_zero_trains_from_one(make_model):
     with pytest.warns(KfitDeprecationWarning):
         history = fit_generator(make_model(), cycle(make_batches(2)),

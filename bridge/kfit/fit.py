@@ -110,7 +110,7 @@ def fit_generator(model: Any, generator: Any, steps_per_epoch: Any = None,
                   callbacks: Sequence[Any] | None = None, view_metrics: Any = "auto",
                   validation_data: Any = None, validation_steps: Any = None,
                   class_weight: Any = None, max_queue_size: Any = 10,
-                  workers: Any = 1, initial_epoch: Any = 0,
+                  workers: Any = None, initial_epoch: Any = 0,
                   worker_globals: Any = None, worker_packages: Any = None,
                   **unknown: Any) -> TrainingHistory:
     """Deprecated: train on batches from a generator (keras 2.x R API).
@@ -124,7 +124,8 @@ def fit_generator(model: Any, generator: Any, steps_per_epoch: Any = None,
         steps_per_epoch: batches per epoch (required).
         max_queue_size: batches made ahead of training.
         workers: as in `fit()`: R worker processes for an R function
-            (0: in this session), threads for a PyDataset.
+            (0: in this session; 1 when not given, as R's `fit_generator()`
+            sends it), threads for a PyDataset.
         Others: as in `fit()`.
     """
     warnings.warn(KfitDeprecationWarning(
