@@ -27,7 +27,8 @@ APT_PACKAGES := r-base-core r-base-dev r-cran-reticulate r-cran-testthat \
 # Two R worlds, each with its own Python: "debian" is Debian's reticulate 1.28
 # with .venv (NumPy 1.x); "cran" is reticulate 1.46 and keras3 1.5.1 from a
 # CRAN-like repository in .Rlib-cran (masking Debian's reticulate) with
-# .venv-cran (NumPy 2). The kfit R package is pure R: one copy, in .Rlib.
+# .venv-cran (NumPy 2). The kfit R package (R and a little C) is installed
+# once, in .Rlib, and serves both worlds.
 # rtest and rcheck run in every world, one after the other.
 WORLDS := debian cran
 WORLD_debian := KFIT_R_WORLD=debian R_LIBS_USER=$(RLIB) KFIT_PYTHON=$(CURDIR)/$(PY)

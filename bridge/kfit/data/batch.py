@@ -239,10 +239,6 @@ def normalize_batch(raw: Any, *, class_weight: ClassWeight | None = None,
     return tuple(items)
 
 
-def batch_size_of(batch: Batch) -> int:
-    return int(leaves(batch[0])[0].shape[0])
-
-
 def signature(batch: Batch) -> Any:
     """tf.TensorSpec structure of a batch, with a free batch dimension."""
     import tensorflow as tf

@@ -92,7 +92,7 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
         functions: data arguments that are R functions (specs from R).
         callbacks: the user's callbacks in order (R specs or Keras callbacks).
         legacy: `fit_generator()` semantics.
-        context: what R knows of where it runs (see `environment.RContext`).
+        context: what R knows of where it runs (see `environment.r_context`).
 
     Returns:
         A record: `ok`, `interrupted`, `history` (or None), `warnings`, and on
