@@ -285,29 +285,7 @@ def stacked_reads(get: Callable[[], BatchStream | None], *, items: int = 16,
     function). It never waits for a batch past the first, so it asks no
     more of the producers than `reads` does; what it read and no step used
     is read again by the next reader, as with `reads`."""
-    stream = get()
-    if stream is None:
-        return
-    generation, position = stream.open_reader()
-    del stream
-    while True:
-        stream = get()
-        if stream is None:
-            return
-        try:
-            item = stream.item_at(position, generation)
-        except StreamCancelled:
-            return
-        if item is SUPERSEDED or item is END:
-            return
-        if isinstance(item, Failure):
-            stream.failure = item
-            raise item.error
-        rows = tuple(a.shape[0] for a in leaves(item))
-        run = [item, *stream.ready_after(position + 1, generation, rows,
-                                         items=items - 1, size=size)]
-        position += len(run)
-        del stream, item
+    for run in _runs(get, items, size):
         yield _stack(run)
 
 
@@ -327,6 +305,15 @@ def reads(get: Callable[[], BatchStream | None]) -> Iterator[Batch]:
     reader left in tf.data's registry after `fit()` keeps no stream alive
     once `get()` returns None.
     """
+    for run in _runs(get, 1, 0):
+        yield run[0]
+
+
+def _runs(get: Callable[[], BatchStream | None], items: int,
+          size: int) -> Iterator[list[Batch]]:
+    """What `reads` and `stacked_reads` read: runs of batches (of one batch
+    when `items` is 1), each starting at the first position the reader has
+    not read yet."""
     stream = get()
     if stream is None:
         return
@@ -340,11 +327,16 @@ def reads(get: Callable[[], BatchStream | None]) -> Iterator[Batch]:
             item = stream.item_at(position, generation)
         except StreamCancelled:
             return
-        position += 1
         if item is SUPERSEDED or item is END:
             return
         if isinstance(item, Failure):
             stream.failure = item
             raise item.error
-        del stream
-        yield item
+        run = [item]
+        if items > 1:
+            rows = tuple(a.shape[0] for a in leaves(item))
+            run += stream.ready_after(position + 1, generation, rows,
+                                      items=items - 1, size=size)
+        position += len(run)
+        del stream, item
+        yield run
