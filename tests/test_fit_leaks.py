@@ -103,6 +103,7 @@ def test_fifty_fits_leave_nothing_behind(keras) -> None:
     before = kfit_objects()
     files_before = worker_files()
     outcomes = {"done": 0, "error": 0, "interrupt": 0}
+    errors: list[str] = []  # shown when the counts are off
     for i in range(50):
         kind = ["done", "error", "interrupt", "validation", "r"][i % 5]
         with deadline():
@@ -122,11 +123,12 @@ def test_fifty_fits_leave_nothing_behind(keras) -> None:
                     kfit.fit(model, ro.r(R_GENERATOR % fail), steps_per_epoch=2,
                              verbose=0)
                 outcomes["done"] += 1
-            except kfit.KfitTrainingError:
+            except kfit.KfitTrainingError as error:
                 outcomes["error"] += 1
+                errors.append(f"fit {i} ({kind}): {error}")
             except KeyboardInterrupt:
                 outcomes["interrupt"] += 1
-    assert outcomes == {"done": 25, "error": 15, "interrupt": 10}
+    assert outcomes == {"done": 25, "error": 15, "interrupt": 10}, "\n".join(errors)
     assert kfit_objects() == before == {"BatchStream": 0, "StreamAdapter": 0,
                                         "StreamProducer": 0, "WorkerPool": 0,
                                         "queued batches": 0}

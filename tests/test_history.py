@@ -82,14 +82,17 @@ def test_last_values_skip_missing_values():
     assert history.last_values() == {"loss": 0.7, "val_loss": 1.5}
 
 
-def test_to_dict_is_plain_data_detached_from_the_history():
+def test_to_record_is_plain_data_detached_from_the_history():
     history = history_of((2, {"loss": 0.5}), (3, {"loss": 0.25, "val_loss": 0.3}),
                          epochs=3, initial_epoch=2)
-    data = history.to_dict()
-    assert data == {"params": {"epochs": 3, "initial_epoch": 2}, "epochs": [2, 3],
-                    "metrics": {"loss": [0.5, 0.25], "val_loss": [None, 0.3]}}
-    data["metrics"]["loss"].append(1.0)
-    data["epochs"].append(4)
+    history.params["steps"] = None  # not given: left out of the record
+    record = history.to_record()
+    assert record == {"params": {"epochs": 3, "initial_epoch": 2},
+                      "metrics": {"loss": {"values": [0.5, 0.25],
+                                           "missing": [False, False]},
+                                  "val_loss": {"values": [0.0, 0.3],
+                                               "missing": [True, False]}}}
+    record["metrics"]["loss"]["values"].append(1.0)
     assert history.metrics["loss"] == [0.5, 0.25] and history.epochs == [2, 3]
 
 

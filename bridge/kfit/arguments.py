@@ -207,3 +207,16 @@ def resolve_validation_freq(value: Any) -> int | list[int]:
             sequence=Either("sequence", "vector")), value,
         Say("e.g. 2 validates every 2nd epoch; {epochs} after those epochs.",
             epochs=Either("[1, 5, 10]", "c(1, 5, 10)")))
+
+
+def check_worker_packages(packages: Any) -> list[str] | None:
+    """`worker_packages`: names of R packages (one name alone too), or None."""
+    if packages is None:
+        return None
+    if isinstance(packages, str):
+        packages = [packages]
+    if not isinstance(packages, (list, tuple)) or not all(
+            isinstance(p, str) and p for p in packages):
+        raise KfitTypeError("worker_packages", "must be names of R packages.",
+                            packages, 'e.g. c("data.table", "magick").')
+    return list(packages)

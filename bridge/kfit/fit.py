@@ -5,12 +5,17 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from kfit import arguments as args
-from kfit import model_checks
+from kfit import checks, data
+from kfit.argument_table import FIT_ARGUMENTS, GENERATOR_ARGUMENTS
 from kfit.class_weight import normalize_class_weight
+from kfit.console import run_console
+from kfit.data.streamed import check_targets, check_validation_steps
 from kfit.errors import (
+    Described,
     KfitDeprecationWarning,
     KfitTypeError,
     KfitUnsupportedError,
@@ -18,14 +23,8 @@ from kfit.errors import (
     KfitWarning,
 )
 from kfit.history import TrainingHistory
+from kfit.interrupt import interruptible
 from kfit.words import Arg, Either, Say
-
-FIT_ARGUMENTS = (
-    "model", "x", "y", "batch_size", "epochs", "callbacks", "validation_split",
-    "validation_data", "shuffle", "class_weight", "sample_weight", "initial_epoch",
-    "steps_per_epoch", "validation_steps", "validation_batch_size",
-    "validation_freq", "verbose", "view_metrics", "workers", "max_queue_size",
-    "worker_globals", "worker_packages")
 
 
 def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
@@ -96,13 +95,6 @@ def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
                 view_metrics=view_metrics, max_queue_size=max_queue_size,
                 workers=workers, worker_globals=worker_globals,
                 worker_packages=worker_packages, legacy_epochs=False)
-
-
-GENERATOR_ARGUMENTS = (
-    "model", "generator", "steps_per_epoch", "epochs", "verbose", "callbacks",
-    "view_metrics", "validation_data", "validation_steps", "class_weight",
-    "max_queue_size", "workers", "initial_epoch", "worker_globals",
-    "worker_packages")
 
 
 def fit_generator(model: Any, generator: Any, steps_per_epoch: Any = None,
@@ -201,13 +193,34 @@ def _interruptible(function: Callable[..., TrainingHistory]
     from argument checks to the workers' shutdown."""
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> TrainingHistory:
-        from kfit.console import run_console
-        from kfit.interrupt import interruptible
-
         with interruptible(), run_console():
             return function(*args, **kwargs)
 
     return run
+
+
+@dataclass
+class _Settings:
+    """The scalar arguments of one run, checked and resolved."""
+
+    epochs: args.EpochRange
+    batch_size: int | None
+    validation_batch_size: int | None
+    steps_per_epoch: int | None
+    validation_steps: int | None
+    max_queue_size: int
+    workers: int
+    workers_given: bool
+    worker_globals: Any
+    worker_packages: list[str] | None
+    split: float
+    validation_freq: int | list[int]
+    verbose: int
+    show_view: bool
+    shuffle: bool
+    callbacks: list[Any]
+    x_argument: str
+    legacy: bool
 
 
 @_interruptible
@@ -219,107 +232,58 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
          view_metrics: Any, max_queue_size: Any, workers: Any,
          worker_globals: Any, worker_packages: Any,
          legacy_epochs: bool, x_argument: str = "x") -> TrainingHistory:
-    from kfit import data
-    from kfit.data.keras_adapter import read_ahead
-    from kfit.data.streamed import check_targets, check_validation_steps
-    from kfit.training import Run, train
+    """One run: check the model and the arguments, make the data sources and
+    their feeds (checked against the model), then train on this thread.
+    Whatever way it ends, it closes what it started (R workers are handed
+    back for the next fit only when it ended cleanly)."""
+    from kfit.training import Run, train  # imports TensorFlow
 
     _check_compiled(model)
     _check_distribution(model)
     epoch_range = args.resolve_epochs(epochs, initial_epoch, zero_based=legacy_epochs)
-    batch_size = args.check_batch_size("batch_size", batch_size)
-    validation_batch_size = args.check_batch_size("validation_batch_size",
-                                                  validation_batch_size)
-    steps_per_epoch = args.optional_whole_number("steps_per_epoch", steps_per_epoch)
-    validation_steps = args.optional_whole_number("validation_steps", validation_steps)
-    max_queue_size = args.whole_number("max_queue_size", max_queue_size, minimum=1)
-    workers_given = workers is not None
-    workers = args.whole_number("workers", 1 if workers is None else workers, minimum=0)
-    worker_packages = _check_worker_packages(worker_packages)
-    split = args.check_validation_split(validation_split)
-    freq = args.resolve_validation_freq(validation_freq)
     resolved_verbose = args.resolve_verbose(verbose)
-    show_view = args.resolve_view_metrics(view_metrics, verbose=resolved_verbose,
-                                          epochs=epoch_range)
-    shuffle = args.flag("shuffle", shuffle)
-    callbacks = _check_callbacks(callbacks)
+    settings = _Settings(
+        epochs=epoch_range,
+        batch_size=args.check_batch_size("batch_size", batch_size),
+        validation_batch_size=args.check_batch_size("validation_batch_size",
+                                                    validation_batch_size),
+        steps_per_epoch=args.optional_whole_number("steps_per_epoch", steps_per_epoch),
+        validation_steps=args.optional_whole_number("validation_steps",
+                                                    validation_steps),
+        max_queue_size=args.whole_number("max_queue_size", max_queue_size, minimum=1),
+        workers=args.whole_number("workers", 1 if workers is None else workers,
+                                  minimum=0),
+        workers_given=workers is not None,
+        worker_globals=worker_globals,
+        worker_packages=args.check_worker_packages(worker_packages),
+        split=args.check_validation_split(validation_split),
+        validation_freq=args.resolve_validation_freq(validation_freq),
+        verbose=resolved_verbose,
+        show_view=args.resolve_view_metrics(view_metrics, verbose=resolved_verbose,
+                                            epochs=epoch_range),
+        shuffle=args.flag("shuffle", shuffle),
+        callbacks=_check_callbacks(callbacks),
+        x_argument=x_argument, legacy=legacy_epochs)
 
     sources: list[Any] = []  # closed at the end: R functions, worker pools
     view = None
     ended_cleanly = False  # no error, no Ctrl-C: R workers may serve the next fit
     try:
-        source = data.get_source(x, y, sample_weight, argument=x_argument,
-                                 arrays=not legacy_epochs)
-        sources.append(source)
-        model_checks.check_source(model, source)
-        weights = normalize_class_weight(class_weight, source.levels)
-        model_checks.check_class_weight(model, weights, class_weight,
-                                        y=getattr(source, "y", None),
-                                        levels=source.levels)
-        if split and source.kind != "arrays":
-            raise KfitValueError(
-                "validation_split", f"only works with arrays, not a {source.kind}.",
-                split, "pass `validation_data` instead.")
-        if batch_size is not None and source.kind != "arrays":
-            raise KfitValueError(
-                "batch_size", f"cannot be used when `{x_argument}` is a {source.kind}.",
-                batch_size, "the generator or dataset decides the batch size.")
-        val_source = None
-        if validation_data is not None:
-            val_source = data.get_validation_source(validation_data)
-            sources.append(val_source)
-            model_checks.check_source(model, val_source)
-        elif split:
-            source, val_source = source.split(split)
-        if validation_data is not None and validation_steps is None:
-            check_validation_steps(val_source, legacy=legacy_epochs)
-        for checked, name, role in ((source, x_argument, "training"),
-                                    (val_source, "validation_data", "validation")):
-            if checked is not None and checked.kind == "tf.data":
-                checked.check_model(model, name, role)
-                model_checks.check_dataset(model, checked.dataset, name)
-        streamed = {source.kind} | ({val_source.kind} if val_source else set())
-        if workers_given and not streamed & {"R generator", "PyDataset",
-                                             "Python generator"}:
-            warnings.warn(KfitWarning(
-                f"`workers` ({workers}) only applies to generators and datasets "
-                f"made in R or Python; it is ignored for {source.kind}."),
-                stacklevel=4)
-        if workers_given is False and source.kind == "PyDataset":
-            workers = max(1, int(getattr(x, "workers", 1) or 1))
-        ahead = read_ahead(model) if streamed - {"arrays", "tf.data"} else 0
-        options = data.FeedOptions(
-            role="training", argument=x_argument, batch_size=batch_size,
-            steps=steps_per_epoch, shuffle=bool(shuffle), class_weight=weights,
-            max_queue_size=max_queue_size, read_ahead=ahead, workers=workers,
-            first_epoch=epoch_range.first, worker_globals=worker_globals,
-            worker_packages=worker_packages)
-        history = TrainingHistory(_params(resolved_verbose, epoch_range, show_view))
-        train_feed = source.feed(options)
-        check_targets(model, train_feed, "training")
-        model_checks.check_feed(model, train_feed)
-        val_feed = None
-        if val_source is not None:
-            val_feed = val_source.feed(data.FeedOptions(
-                role="validation", argument="validation_data",
-                batch_size=validation_batch_size or batch_size, steps=validation_steps,
-                max_queue_size=max_queue_size, read_ahead=ahead, workers=workers,
-                first_epoch=epoch_range.first, worker_globals=worker_globals,
-                worker_packages=worker_packages))
-            check_targets(model, val_feed, "validation")
-            model_checks.check_feed(model, val_feed)
-            history.params["validation_samples"] = val_feed.samples
-        history.params["steps"] = _steps(train_feed)
-        history.params["samples"] = train_feed.samples
-        history.params["batch_size"] = train_feed.batch_size
-        if show_view:
+        source, val_source, weights = _sources(
+            model, settings, sources, x=x, y=y, sample_weight=sample_weight,
+            class_weight=class_weight, validation_data=validation_data)
+        train_feed, val_feed, ahead = _feeds(model, settings, source, val_source,
+                                             weights, x)
+        history = _history(settings, train_feed, val_feed)
+        callbacks = settings.callbacks
+        if settings.show_view:
             view, view_callback = _live_view(epoch_range)
             callbacks = [*callbacks, view_callback]
             history.params["view_url"] = view.file_url
-        run = Run(model=model, train=train_feed, validation=val_feed,
-                  epochs=epoch_range, verbose=resolved_verbose, validation_freq=freq,
-                  callbacks=callbacks, history=history, read_ahead=ahead)
-        result = train(run)
+        result = train(Run(model=model, train=train_feed, validation=val_feed,
+                           epochs=epoch_range, verbose=settings.verbose,
+                           validation_freq=settings.validation_freq,
+                           callbacks=callbacks, history=history, read_ahead=ahead))
         ended_cleanly = True
         return result
     finally:
@@ -331,9 +295,100 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
                 close(clean=ended_cleanly)
 
 
+def _sources(model: Any, settings: _Settings, sources: list[Any], *, x: Any,
+             y: Any, sample_weight: Any, class_weight: Any, validation_data: Any
+             ) -> tuple[Any, Any, Any]:
+    """The training and validation sources (appended to `sources` as they
+    are made, to be closed), checked against the model, and the class
+    weights normalised: (source, validation source or None, weights)."""
+    x_argument = settings.x_argument
+    source = data.get_source(x, y, sample_weight, argument=x_argument,
+                             arrays=not settings.legacy)
+    sources.append(source)
+    checks.check_source(model, source)
+    weights = normalize_class_weight(class_weight, source.levels)
+    checks.check_class_weight(model, weights, class_weight,
+                              y=getattr(source, "y", None), levels=source.levels)
+    if settings.split and source.kind != "arrays":
+        raise KfitValueError(
+            "validation_split", f"only works with arrays, not a {source.kind}.",
+            settings.split, "pass `validation_data` instead.")
+    if settings.batch_size is not None and source.kind != "arrays":
+        raise KfitValueError(
+            "batch_size", f"cannot be used when `{x_argument}` is a {source.kind}.",
+            settings.batch_size, "the generator or dataset decides the batch size.")
+    val_source = None
+    if validation_data is not None:
+        val_source = data.get_validation_source(validation_data)
+        sources.append(val_source)
+        checks.check_source(model, val_source)
+    elif settings.split:
+        source, val_source = source.split(settings.split)
+    if validation_data is not None and settings.validation_steps is None:
+        check_validation_steps(val_source, legacy=settings.legacy)
+    for checked, name, role in ((source, x_argument, "training"),
+                                (val_source, "validation_data", "validation")):
+        if checked is not None and checked.kind == "tf.data":
+            checked.check_model(model, name, role)
+            checks.check_dataset(model, checked.dataset, name)
+    return source, val_source, weights
+
+
+def _feeds(model: Any, settings: _Settings, source: Any, val_source: Any,
+           weights: Any, x: Any) -> tuple[Any, Any, int]:
+    """The feeds Keras reads (training, validation or None), their first
+    batches checked against the model, and how many batches Keras reads
+    ahead of its steps."""
+    from kfit.data.keras_adapter import read_ahead  # imports TensorFlow
+
+    workers = settings.workers
+    streamed = {source.kind} | ({val_source.kind} if val_source else set())
+    if settings.workers_given and not streamed & {"R generator", "PyDataset",
+                                                  "Python generator"}:
+        warnings.warn(KfitWarning(
+            f"`workers` ({workers}) only applies to generators and datasets "
+            f"made in R or Python; it is ignored for {source.kind}."),
+            stacklevel=5)
+    if not settings.workers_given and source.kind == "PyDataset":
+        workers = max(1, int(getattr(x, "workers", 1) or 1))
+    ahead = read_ahead(model) if streamed - {"arrays", "tf.data"} else 0
+    shared = {"max_queue_size": settings.max_queue_size, "read_ahead": ahead,
+              "workers": workers, "first_epoch": settings.epochs.first,
+              "worker_globals": settings.worker_globals,
+              "worker_packages": settings.worker_packages}
+    train_feed = source.feed(data.FeedOptions(
+        role="training", argument=settings.x_argument,
+        batch_size=settings.batch_size, steps=settings.steps_per_epoch,
+        shuffle=settings.shuffle, class_weight=weights, **shared))
+    check_targets(model, train_feed, "training")
+    checks.check_feed(model, train_feed)
+    val_feed = None
+    if val_source is not None:
+        val_feed = val_source.feed(data.FeedOptions(
+            role="validation", argument="validation_data",
+            batch_size=settings.validation_batch_size or settings.batch_size,
+            steps=settings.validation_steps, **shared))
+        check_targets(model, val_feed, "validation")
+        checks.check_feed(model, val_feed)
+    return train_feed, val_feed, ahead
+
+
+def _history(settings: _Settings, train_feed: Any, val_feed: Any
+             ) -> TrainingHistory:
+    """The run's history, with the params known before training."""
+    history = TrainingHistory(_params(settings.verbose, settings.epochs,
+                                      settings.show_view))
+    if val_feed is not None:
+        history.params["validation_samples"] = val_feed.samples
+    history.params["steps"] = _steps(train_feed)
+    history.params["samples"] = train_feed.samples
+    history.params["batch_size"] = train_feed.batch_size
+    return history
+
+
 def _live_view(epochs: args.EpochRange) -> tuple[Any, Any]:
     """A live metrics view for this run, opened where the user sees it."""
-    from kfit.viewer import MetricsView, make_view_callback
+    from kfit.viewer import MetricsView, make_view_callback  # only with a view
     from kfit.viewer.display import run_dir_for_host, show
 
     view = MetricsView(run_dir_for_host(), title="kfit training")
@@ -357,25 +412,12 @@ def _steps(feed: Any) -> int | None:
     return None
 
 
-def _check_worker_packages(packages: Any) -> list[str] | None:
-    if packages is None:
-        return None
-    if isinstance(packages, str):
-        packages = [packages]
-    if not isinstance(packages, (list, tuple)) or not all(
-            isinstance(p, str) and p for p in packages):
-        raise KfitTypeError("worker_packages", "must be names of R packages.",
-                            packages, 'e.g. c("data.table", "magick").')
-    return list(packages)
-
-
 def _check_callbacks(callbacks: Any) -> list[Any]:
     """A Keras callback or a list/tuple of them (R callbacks are `RCallback`s,
     whose hooks must take the arguments kfit passes)."""
     import keras
 
-    from kfit.errors import Described
-    from kfit.r.callback import RCallback
+    from kfit.r.callback import RCallback  # imports TensorFlow
 
     hint = Either("e.g. keras.callbacks.EarlyStopping(monitor='loss').",
                   "use callback_lambda() or a Keras callback, e.g. "

@@ -65,10 +65,16 @@ class TrainingHistory:
                                  * len(series))
         return frame
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for the R package: params, epochs and metrics."""
-        return {"params": dict(self.params), "epochs": list(self.epochs),
-                "metrics": {k: list(v) for k, v in self.metrics.items()}}
+    def to_record(self) -> dict[str, Any]:
+        """The record the R package makes its `keras_training_history` of
+        (`history_from_record()` in `r_pkg/R/history-class.R`): the params given,
+        and per metric its values with a flag where an epoch has none (R's
+        NA; 0.0 stands in its place)."""
+        params = {k: v for k, v in self.params.items() if v is not None}
+        metrics = {name: {"values": [0.0 if v is None else float(v) for v in values],
+                          "missing": [v is None for v in values]}
+                   for name, values in self.metrics.items()}
+        return {"params": params, "metrics": metrics}
 
     def __len__(self) -> int:
         return len(self.epochs)

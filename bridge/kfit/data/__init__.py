@@ -19,7 +19,8 @@ from kfit.data.r_generator import RGeneratorSource, is_r_function
 from kfit.data.tf_dataset import TFDatasetSource, is_tf_dataset
 from kfit.errors import Described, KfitTypeError, KfitValueError
 from kfit.r.codec import RList, RVector
-from kfit.r.convert import as_r_value, is_r_object, names_of, r_to_numpy
+from kfit.r.convert import as_r_value, is_r_object, r_to_numpy
+from kfit.r.values import names_of
 from kfit.words import Arg, Either, R, Say
 
 __all__ = ["ArraySource", "Feed", "FeedOptions", "Source", "get_source",

@@ -16,14 +16,15 @@ import numpy as np
 
 from kfit.class_weight import class_sample_weights
 from kfit.data.base import Feed, FeedOptions
-from kfit.data.batch import (
+from kfit.data.batch import non_finite
+from kfit.errors import KfitTypeError, KfitValueError
+from kfit.nested import (
+    element_at,
     is_number_list,
     leaves,
     leaves_with_paths,
     map_leaves,
-    non_finite,
 )
-from kfit.errors import KfitTypeError, KfitValueError
 from kfit.words import Arg, At, Either, Say, Value
 
 Names = tuple[str | Arg, str | Arg, str | Arg]
@@ -106,7 +107,7 @@ class ArraySource:
             for path, leaf in leaves_with_paths(value):
                 where = Arg(name.name, (*name.path, *path))
                 out.append((role, where, leaf, leaf if shown is None
-                            else _element(shown, path, leaf)))
+                            else element_at(shown, path, leaf)))
         return out
 
     def _check_values(self) -> None:
@@ -174,26 +175,6 @@ class ArraySource:
         return Feed(self.x, self.y, sample_weight,
                     batch_size=options.batch_size or 32, steps=options.steps,
                     shuffle=options.shuffle, samples=self.samples)
-
-
-def _element(shown: Any, path: tuple[int | str, ...], default: Any) -> Any:
-    """The element at `path` of a value as given (an R list, a dict...)."""
-    for key in path:
-        items = getattr(shown, "items", None)
-        if isinstance(shown, Mapping):
-            shown = shown.get(key, default)
-        elif isinstance(items, list):  # an R list
-            names = list(getattr(shown, "names", None) or [])
-            index = names.index(key) if isinstance(key, str) and key in names else key
-            if not isinstance(index, int) or index >= len(items):
-                return default
-            shown = items[index]
-        elif isinstance(shown, (list, tuple)) and isinstance(key, int) \
-                and key < len(shown):
-            shown = shown[key]
-        else:
-            return default
-    return default if shown is None else shown
 
 
 def _numpy_kind(leaf: Any) -> str:

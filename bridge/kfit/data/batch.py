@@ -12,13 +12,13 @@ generator is described in R's words when the error is shown in R.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from kfit.class_weight import ClassWeight, class_sample_weights
 from kfit.errors import KfitDataError
+from kfit.nested import leaves, leaves_with_paths, lists_to_tuples, map_leaves
 from kfit.words import Arg, At, Either, Kind, Say, Shape, Value
 
 Batch = tuple[Any, ...]
@@ -87,50 +87,6 @@ def _to_array(leaf: Any, float_dtype: Any, part: str,
                              part=part, got=Kind(array)),
                          "Convert them to numbers in the generator")
     return array
-
-
-def map_leaves(structure: Any, function: Any) -> Any:
-    """Apply `function` to every array in an array / list / dict structure."""
-    if isinstance(structure, Mapping):
-        return {k: map_leaves(v, function) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)) and not is_number_list(structure):
-        return type(structure)(map_leaves(v, function) for v in structure)
-    return function(structure)
-
-
-def leaves(structure: Any) -> list[Any]:
-    out: list[Any] = []
-    map_leaves(structure, out.append)
-    return out
-
-
-def leaves_with_paths(structure: Any, path: tuple[int | str, ...] = ()
-                      ) -> list[tuple[tuple[int | str, ...], Any]]:
-    """(path, array) for every array of a structure; paths are 0-based / keys."""
-    if isinstance(structure, Mapping):
-        return [item for k, v in structure.items()
-                for item in leaves_with_paths(v, (*path, k))]
-    if isinstance(structure, (list, tuple)) and not is_number_list(structure):
-        return [item for i, v in enumerate(structure)
-                for item in leaves_with_paths(v, (*path, i))]
-    return [(path, structure)]
-
-
-def is_number_list(value: Any) -> bool:
-    """True for a (nested) list of plain numbers: one array, not a structure."""
-    return isinstance(value, (list, tuple)) and bool(value) and all(
-        is_number_list(v) if isinstance(v, (list, tuple))
-        else isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
-        for v in value)
-
-
-def _lists_to_tuples(structure: Any) -> Any:
-    """tf.data takes tuples, not lists, for several inputs."""
-    if isinstance(structure, Mapping):
-        return {k: _lists_to_tuples(v) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)):
-        return tuple(_lists_to_tuples(v) for v in structure)
-    return structure
 
 
 def _part(index: int, path: tuple[int | str, ...]) -> Any:
@@ -206,7 +162,7 @@ def normalize_batch(raw: Any, *, class_weight: ClassWeight | None = None,
         raise BatchError(Say("returned {got}; a batch must be {form}", got=what(raw),
                              form=BATCH_FORM))
     not_finite: list[bool] = []
-    items = [None if item is None else _lists_to_tuples(map_leaves(
+    items = [None if item is None else lists_to_tuples(map_leaves(
         item, lambda leaf, part=PARTS[i]: _to_array(leaf, float_dtype, part,
                                                      not_finite)))
         for i, item in enumerate(raw)]

@@ -30,8 +30,9 @@ except ImportError as error:  # pragma: no cover - a Keras that moved it
         "data_adapter (Keras 3.0 to 3.15 have it). Install a Keras kfit supports, "
         "e.g. pip install 'keras>=3,<3.16'.") from error
 
-from kfit.data.batch import map_leaves, signature
+from kfit.data.batch import signature
 from kfit.data.stream import BatchStream, reads, stacked_reads
+from kfit.nested import map_leaves
 
 # Batches Keras reads past the step it is on (measured with batch numbers in
 # the batches, Keras 3.15): under tf.distribute the distributed iterator reads

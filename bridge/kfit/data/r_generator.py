@@ -26,22 +26,20 @@ from kfit.errors import KfitArgumentError, KfitValueError, KfitWarning
 from kfit.r.codec import RList
 from kfit.r.convert import r_to_numpy
 from kfit.r.function import RFunction
+from kfit.r.rpy2_host import is_rpy2_function, r_function
 from kfit.words import Arg, Kind, R, Say, Value
+from kfit.workers import WorkerPool, WorkerReader
 
 
 def is_r_function(value: Any) -> bool:
     if isinstance(value, RFunction):
         return True
-    from kfit.r.rpy2_host import is_rpy2_function
-
     return is_rpy2_function(value)
 
 
 def as_r_function(value: Any, argument: str) -> RFunction:
     if isinstance(value, RFunction):
         return value
-    from kfit.r.rpy2_host import r_function
-
     return r_function(value, f"R generator `{argument}`")
 
 
@@ -164,8 +162,6 @@ class RGeneratorSource:
 
     def _worker_feed(self, options: FeedOptions, steps: int | None,
                      label: str) -> Feed:
-        from kfit.workers import WorkerPool, WorkerReader
-
         plan = self.function.prepare_workers(options.workers, options.worker_globals,
                                              options.worker_packages)
         if plan.python_packages:

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from kfit import interrupt
-from kfit.data.batch import Batch, leaves, map_leaves
+from kfit.data.batch import Batch
+from kfit.nested import leaves, map_leaves
 
 _POLL_SECONDS = 0.05
 

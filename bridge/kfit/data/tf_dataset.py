@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from kfit.data.base import Feed, FeedOptions
-from kfit.data.batch import leaves_with_paths, model_needs_targets
+from kfit.data.batch import model_needs_targets
 from kfit.errors import KfitValueError
+from kfit.model_spec import dims_of, model_inputs
+from kfit.nested import leaves_with_paths
 from kfit.words import Arg, Either, Say, Shape
 
 INFINITE, UNKNOWN = -1, -2  # tf.data cardinalities
@@ -62,8 +64,6 @@ class TFDatasetSource:
                 show_received=False)
 
     def _check_batched(self, model: Any, inputs: Any, argument: str) -> None:
-        from kfit.model_checks import dims_of, model_inputs
-
         known = model_inputs(model)
         if known is None:
             return
@@ -103,8 +103,6 @@ class TFDatasetSource:
 
 
 def _shapes(spec: Any) -> Say:
-    from kfit.model_checks import dims_of
-
     leaves = leaves_with_paths(spec)
     fields = {f"s{i}": Shape(dims_of(getattr(leaf, "shape", ())) or ())
               for i, (_, leaf) in enumerate(leaves)}

@@ -1,6 +1,6 @@
 """R argument values (decoded, see `kfit.r.codec`) -> Python values for `fit()`.
 
-Scalars become Python scalars, NULL None, NA `kfit.words.NA` (so that
+Scalars become Python scalars, NULL None, NA `kfit.r.values.NA` (so that
 `batch_size = NA` is an error, not the default), unnamed vectors lists,
 named vectors and named lists dicts (e.g. `class_weight`; a name given twice
 is an error). Values with a class (a factor, a Date) stay R values, to be
@@ -10,13 +10,12 @@ data sources convert them.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from kfit.errors import KfitValueError
-from kfit.r.codec import NA_INTEGER, RList, RVector
-from kfit.r.convert import names_of
-from kfit.words import NA, Say, Value
+from kfit.r.codec import RList
+from kfit.r.values import names_of
+from kfit.words import Say, Value
 
 
 def check_unique_names(argument: str, value: Any) -> None:
@@ -36,30 +35,3 @@ def check_unique_names(argument: str, value: Any) -> None:
     if isinstance(value, RList):
         for item in value.items:
             check_unique_names(argument, item)
-
-
-def r_value(value: Any) -> Any:
-    """Convert a small R value (scalar, vector, list) to plain Python."""
-    if isinstance(value, RList):
-        items = [r_value(v) for v in value.items]
-    elif isinstance(value, RVector) and value.data is not None and not value.classes:
-        items = [_scalar(v, value.type) for v in value.data[:value.length]]
-    else:
-        return value
-    names = names_of(value)
-    if names is not None:
-        return dict(zip(names, items, strict=True))
-    if isinstance(value, RVector) and len(items) == 1:
-        return items[0]
-    return items
-
-
-def _scalar(value: Any, typeof: str) -> Any:
-    if typeof == "logical":
-        return NA if value == NA_INTEGER else bool(value)
-    if typeof == "integer":
-        return NA if value == NA_INTEGER else int(value)
-    if typeof == "character":
-        return NA if value is None else str(value)
-    number = float(value)
-    return NA if math.isnan(number) else number

@@ -20,7 +20,10 @@ from typing import Any
 import numpy as np
 
 from kfit.errors import KfitTypeError
+from kfit.r import rpy2_host
+from kfit.r.buffers import c_copy
 from kfit.r.codec import NA_INTEGER, RList, ROther, RVector, describe
+from kfit.r.values import names_of
 from kfit.words import Arg, R, Say
 
 # Classes whose values are no plain numbers for Keras, and what
@@ -66,8 +69,6 @@ def is_r_object(value: Any) -> bool:
 def as_r_value(value: Any) -> Any:
     """A decoded R value: rpy2 objects are encoded by R first (main thread)."""
     if is_rpy2_object(value):
-        from kfit.r import rpy2_host
-
         return rpy2_host.decode_rpy2(value)
     return value
 
@@ -150,19 +151,16 @@ def _numeric(value: RVector, float_dtype: Any) -> Converted:
         if view.dtype == float_dtype and view.flags.c_contiguous \
                 and view.flags.writeable:
             out = view  # a worker's batch, in single precision and row-major
-        elif view.dtype == float_dtype:  # in single precision: a plain copy
-            out = np.array(view, order="C")
         else:
-            with np.errstate(invalid="ignore"):  # R's NA is a NaN with a payload
-                out = np.array(view, dtype=float_dtype, order="C")
+            out = c_copy(view, float_dtype)
         return Converted(out, na_count=_nan_count(out))
     missing = view == NA_INTEGER
     na_count = int(missing.sum())
     if value.type == "logical" or na_count:
-        out = np.array(view, dtype=float_dtype, order="C")
+        out = c_copy(view, float_dtype)
         out[missing] = np.nan
         return Converted(out, na_count=na_count)
-    return Converted(np.array(view, dtype=np.int32, order="C"))
+    return Converted(c_copy(view, np.int32))
 
 
 def _nan_count(values: np.ndarray) -> int:
@@ -184,15 +182,6 @@ def _factor(value: RVector) -> Converted:
     else:
         out = np.array(codes, dtype=np.int32, order="C") - 1
     return Converted(out, levels=list(value.levels or []), na_count=na_count)
-
-
-def names_of(value: Any) -> list[str] | None:
-    """The names of an R vector or list; None when it has no (non-empty) names."""
-    names = getattr(value, "names", None)
-    if names is None:
-        return None
-    names = [str(n) for n in names]
-    return names if any(names) else None
 
 
 def _list(value: RList, where: Arg, float_dtype: Any) -> Converted:

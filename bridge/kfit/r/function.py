@@ -25,6 +25,7 @@ from kfit import interrupt
 from kfit.errors import KfitValueError, KfitWorkerCaptureError, RError
 from kfit.r import registry
 from kfit.r.codec import Frame, decode
+from kfit.r.values import r_value
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,6 @@ class RFunction:
 
     def call(self, *args: Any) -> Any:
         """What the function returns, as plain Python (see `r_value`)."""
-        from kfit.r.arguments import r_value
-
         return r_value(self.call_encoded(*args))
 
     def prepare_workers(self, workers: int, globals: Any = None,

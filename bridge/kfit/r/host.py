@@ -19,14 +19,20 @@ import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kfit import environment, words
+from kfit import argument_table, environment, words
+from kfit.console import routed_to_r
 from kfit.errors import KfitArgumentError, KfitError, r_classes
-from kfit.r.arguments import check_unique_names, r_value
+from kfit.fit import fit, fit_generator
+from kfit.r.arguments import check_unique_names
 from kfit.r.callback import RCallback
 from kfit.r.codec import RList
 from kfit.r.function import RFunction, decode_record
+from kfit.r.values import r_value
+from kfit.workers.warm import WARM, stop_idle
 
-DATA_ARGUMENTS = {"x", "y", "sample_weight", "validation_data", "generator"}
+# R asks for these (`core$DATA_ARGUMENTS`): the data arguments whose R
+# functions it sends apart.
+DATA_ARGUMENTS = argument_table.DATA_ARGUMENTS
 
 
 def _r_function(spec: Mapping[str, Any]) -> RFunction:
@@ -73,14 +79,6 @@ def keras_callback(spec: Mapping[str, Any]) -> RCallback:
     return RCallback(hooks, label=str(spec.get("label") or "callback_lambda"))
 
 
-def history_record(history: Any) -> dict[str, Any]:
-    params = {k: v for k, v in history.params.items() if v is not None}
-    metrics = {name: {"values": [0.0 if v is None else float(v) for v in values],
-                      "missing": [v is None for v in values]}
-               for name, values in history.metrics.items()}
-    return {"params": params, "metrics": metrics}
-
-
 def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, Any],
                callbacks: Any, legacy: bool = False,
                context: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -98,8 +96,6 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
         A record: `ok`, `interrupted`, `history` (or None), `warnings`, and on
         failure `error_class`, `message`, `argument`, `epoch`, `step`, ...
     """
-    import kfit
-
     global _last_record
     _last_record = None
     arguments: dict[str, Any] = {}
@@ -123,7 +119,7 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
                 environment.r_context(context or {}), _r_console(context or {}):
             warnings.simplefilter("always")
             try:
-                function = kfit.fit_generator if legacy else kfit.fit
+                function = fit_generator if legacy else fit
                 history = function(model, **arguments)
             except KeyboardInterrupt as interrupt:
                 failed = True
@@ -144,7 +140,7 @@ def fit_from_r(model: Any, encoded: Mapping[str, Any], functions: Mapping[str, A
             # whatever thread the garbage collector ran).
             gc.collect()
     record["warnings"] = _warning_records(caught)
-    record["history"] = None if history is None else history_record(history)
+    record["history"] = None if history is None else history.to_record()
     _last_record = record
     return record
 
@@ -154,15 +150,11 @@ _last_record: dict[str, Any] | None = None
 
 def stop_workers() -> int:
     """Stop the session's idle R workers (R: `kfit_stop_workers()`)."""
-    from kfit.workers.warm import stop_idle  # the workers' code loads on use
-
     return stop_idle()
 
 
 def worker_pids() -> list[int]:
     """The process ids of the session's idle R workers."""
-    from kfit.workers.warm import WARM
-
     return WARM.pids()
 
 
@@ -217,8 +209,6 @@ def foreign_message(error: BaseException) -> str:
 
 @contextlib.contextmanager
 def _r_console(context: Mapping[str, Any]) -> Iterator[None]:
-    from kfit.console import routed_to_r
-
     write = context.get("write")
     if write is None:
         yield

@@ -149,6 +149,4 @@ def r_function(function: Any, label: str = "R function") -> RFunction:
 def history_to_r(history: Any) -> Any:
     """A `TrainingHistory` as an R `keras_training_history` (the R package's
     own constructor, from the record R-hosted runs return)."""
-    from kfit.r.host import history_record
-
-    return _kfit("history_from_record")(to_r(history_record(history)))
+    return _kfit("history_from_record")(to_r(history.to_record()))

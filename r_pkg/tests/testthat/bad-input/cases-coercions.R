@@ -70,7 +70,7 @@ cases <- list(
            class = "kfit_error", fragment = "must be named"),
   bad_case("coercions-worker-packages-number", "coercions",
            fit_with(worker_packages = 3), class = "kfit_type_error",
-           fragment = "Received 3"),
+           argument = "worker_packages", fragment = "Received: 3"),
   bad_case("coercions-fit-generator-without-steps", "coercions",
            function(model, d) suppressWarnings(fit_generator(model, function() list(d$x, d$y))),
            class = "kfit_value_error", argument = "steps_per_epoch",
