@@ -54,7 +54,7 @@ CRAN_REPO_INDEX := $(wildcard $(patsubst file://%,%,$(CRAN_REPO))/src/contrib/PA
 RTEST_WORLDS := $(addprefix rtest-,$(WORLDS))
 RCHECK_WORLDS := $(addprefix rcheck-,$(WORLDS))
 
-.PHONY: demo test bench setup lint pytest rtest rcheck clean $(RTEST_WORLDS) $(RCHECK_WORLDS) \
+.PHONY: demo test check bench setup lint pytest rtest rcheck clean $(RTEST_WORLDS) $(RCHECK_WORLDS) \
   $(addprefix rtest-shared-,$(WORLDS)) $(addprefix rtest-alone-,$(WORLDS))
 # The worlds run one after the other, also under -j (GNU make 4.4 keeps just
 # these serial; Debian's make 4.3 then runs everything serially).
@@ -142,8 +142,21 @@ $(STAMPS)/rpkg: $(R_SOURCES) $(STAMPS)/venv
 demo: setup
 	Rscript -e 'kfit::kfit_demo(png = "kfit-demo-history.png")'
 
+# ruff, and the core's layers (tests/test_layers.py: no upward import, no
+# cycle, no unlisted function-local import).
 lint: setup
 	$(VENV)/bin/ruff check bridge tests bench
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_layers.py
+
+# A developer's inner loop, under a minute: lint, then the tests that train no
+# Keras model. Python: every test not marked `trains` (KFIT_CHECK_LANE=1
+# fails one that trains unmarked, see tests/conftest.py); R: the files below
+# (the R package's own logic: codec, argument table, history methods), in
+# the debian world. `make test` runs everything.
+RTEST_CHECK := ^(codec|argument-table|history-.*)$$
+check: lint
+	KFIT_CHECK_LANE=1 $(PY) -m pytest -q -p no:cacheprovider -m "not trains"
+	$(WORLD_debian) $(call RTEST_RUN,filter = "$(RTEST_CHECK)")
 
 pytest: setup
 	$(PY) -m pytest -q

@@ -1,4 +1,11 @@
-"""Shared fixtures: small compiled models and data."""
+"""Shared fixtures: small compiled models and data; the `trains` marker.
+
+A test that trains a Keras model (or runs something that does: a child
+process, a vignette, the installed wheel's suite) is marked `trains`, per
+test or per file (`pytestmark`). `make check` runs the others, with
+KFIT_CHECK_LANE=1: there a test that trains without the mark fails, so the
+marks stay true.
+"""
 
 from __future__ import annotations
 
@@ -114,3 +121,26 @@ def frozen_model(keras):
         return model
 
     return make
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "trains: trains a Keras model (left out of `make check`)")
+
+
+@pytest.fixture(autouse=True)
+def _unmarked_tests_do_not_train(request: pytest.FixtureRequest,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """In `make check`'s lane, training fails a test not marked `trains`."""
+    if os.environ.get("KFIT_CHECK_LANE") != "1" or \
+            request.node.get_closest_marker("trains"):
+        return
+    import keras
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"{request.node.nodeid} trains a model: mark it "
+                             "@pytest.mark.trains")
+
+    monkeypatch.setattr(keras.Model, "fit", refuse)
+    monkeypatch.setattr(keras.Model, "train_on_batch", refuse)
+

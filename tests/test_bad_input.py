@@ -18,6 +18,8 @@ from bad_input import Case, all_cases, make_data, make_model
 
 from support import assert_same_weights, deadline, weights_of
 
+pytestmark = pytest.mark.trains  # see conftest.py
+
 CASES = all_cases()
 HERE = Path(__file__).resolve().parent
 

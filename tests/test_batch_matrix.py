@@ -22,6 +22,8 @@ from typing import Any
 import batch_matrix_cases as cases
 import pytest
 
+pytestmark = pytest.mark.trains  # see conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
 SETUPS = ["tensorflow", "tensorflow-mirrored", "jax", "jax-dataparallel", "torch",

@@ -43,6 +43,7 @@ WORKER = """local({ n <- 0; function() { n <<- n + 1
   x <- matrix(runif(32 * 4), 32, 4); list(x, rowSums(x)) } })"""
 
 
+@pytest.mark.trains
 def test_worker_messages_print_on_lines_of_their_own_between_steps():
     with one_stream() as stream:
         history = kfit.fit(_model(), ro.r(WORKER), steps_per_epoch=12, epochs=2,
@@ -57,6 +58,7 @@ def test_worker_messages_print_on_lines_of_their_own_between_steps():
     assert "Epoch 2/2" in lines  # the bar's own lines are intact
 
 
+@pytest.mark.trains
 def test_an_interrupted_progress_bar_line_is_ended():
     class CtrlC(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):

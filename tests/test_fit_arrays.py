@@ -27,6 +27,8 @@ from kfit.errors import (
 from kfit.history import TrainingHistory
 from kfit.rformat import format_r_number
 
+pytestmark = pytest.mark.trains  # see conftest.py
+
 HEADER = "\nFinal epoch (plot to see history):\n"
 N = 200
 

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 import rpy2.robjects as ro
 
 import kfit
@@ -25,6 +26,8 @@ from kfit.workers import warm
 from kfit.workers.pool import WorkerPool
 
 from support import deadline, kfit_threads
+
+pytestmark = pytest.mark.trains  # see conftest.py
 
 ROWS, COLUMNS = 800, 2000  # 6.4 MB of float32 per batch
 

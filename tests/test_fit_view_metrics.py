@@ -11,6 +11,8 @@ import pytest
 import kfit
 from kfit.viewer.display import close_views
 
+pytestmark = pytest.mark.trains  # see conftest.py
+
 
 @pytest.fixture(autouse=True)
 def _stop_serving():

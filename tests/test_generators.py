@@ -31,6 +31,8 @@ from support import (
     weights_of,
 )
 
+pytestmark = pytest.mark.trains  # see conftest.py
+
 # -- helpers -------------------------------------------------------------------
 
 

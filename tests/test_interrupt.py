@@ -15,6 +15,8 @@ import pytest
 import kfit
 from kfit import interrupt
 
+pytestmark = pytest.mark.trains  # see conftest.py
+
 
 class _SigintInFinalizer:
     """Raises SIGINT from `__del__`: Python runs the handler there at once,

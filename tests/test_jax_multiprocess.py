@@ -10,7 +10,10 @@ import json
 import socket
 import subprocess
 
+import pytest
 from test_batch_matrix import TESTS, _environment, backend_python
+
+pytestmark = pytest.mark.trains  # see conftest.py
 
 
 def free_port() -> int:

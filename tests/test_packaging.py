@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.trains  # see conftest.py
+
 REPO = Path(__file__).resolve().parents[1]
 STATIC = "kfit/viewer/static"
 CHART_FILES = (

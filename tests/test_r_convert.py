@@ -264,6 +264,7 @@ def test_converted_array_outlives_the_r_object():
 
 # -- R data through fit() ----------------------------------------------------
 
+@pytest.mark.trains
 def test_fit_with_r_matrix_and_factor_targets(make_model):
     import kfit
 

@@ -35,6 +35,8 @@ from support import (
     weights_of,
 )
 
+pytestmark = pytest.mark.trains  # see conftest.py
+
 # -- helpers -------------------------------------------------------------------
 
 

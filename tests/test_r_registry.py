@@ -37,6 +37,7 @@ def _generator(ro, fail_at: int = 0):
     }})""")
 
 
+@pytest.mark.trains
 def test_registry_is_empty_after_a_run(ro, make_model):
     before = dict(registry._objects)
     history = kfit.fit(make_model(), _generator(ro), steps_per_epoch=3, epochs=2,
@@ -45,6 +46,7 @@ def test_registry_is_empty_after_a_run(ro, make_model):
     assert registry._objects == before
 
 
+@pytest.mark.trains
 def test_registry_is_empty_after_a_failed_run(ro, make_model):
     before = dict(registry._objects)
     with pytest.raises(kfit.KfitTrainingError, match="boom"):

@@ -461,6 +461,7 @@ def test_import_does_not_load_keras() -> None:
 # ---- the Keras callback ---------------------------------------------------
 
 
+@pytest.mark.trains
 def test_keras_callback_numbers_epochs_for_people(view: MetricsView) -> None:
     import keras
     import numpy as np

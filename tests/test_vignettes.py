@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.trains  # see conftest.py
+
 ROOT = Path(__file__).parents[1]
 VIGNETTES = ROOT / "r_pkg" / "vignettes"
 

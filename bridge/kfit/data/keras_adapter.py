@@ -21,7 +21,7 @@ from typing import Any
 
 import keras
 
-try:  # private to Keras: tests/test_keras_adapter.py checks it per version
+try:  # private to Keras: tests/test_data_keras_adapter.py checks it per version
     from keras.src.trainers.data_adapters.data_adapter import DataAdapter
 except ImportError as error:  # pragma: no cover - a Keras that moved it
     raise ImportError(

@@ -1,11 +1,8 @@
-"""R argument values (decoded, see `kfit.r.codec`) -> Python values for `fit()`.
+"""R's argument values for `fit()`: the one rule only R values need.
 
-Scalars become Python scalars, NULL None, NA `kfit.r.values.NA` (so that
-`batch_size = NA` is an error, not the default), unnamed vectors lists,
-named vectors and named lists dicts (e.g. `class_weight`; a name given twice
-is an error). Values with a class (a factor, a Date) stay R values, to be
-rejected in R's words. Data arguments (x, y, ...) are left as R values: the
-data sources convert them.
+A named R vector or list becomes a dict (`kfit.r.values.r_value`), which
+would silently keep the last of a name given twice: that is an error here,
+naming the argument. Every other rule is the core's, for both hosts.
 """
 
 from __future__ import annotations

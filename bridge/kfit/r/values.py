@@ -1,7 +1,10 @@
-"""Small R values as plain Python: scalars, lists, dicts (named), R's NA.
+"""Small R values as plain Python, the way `fit()`'s arguments take them.
 
-Below every rule: the formatters (`kfit.words`), the argument rules and the
-data sources all read decoded R values (`kfit.r.codec`) through these.
+Scalars become Python scalars, NULL None, NA `NA` (so that `batch_size = NA`
+is an error, not the default), unnamed vectors lists, named vectors and
+named lists dicts (e.g. `class_weight`). Values with a class (a factor, a
+Date) stay R values, to be rejected in R's words; data arguments (x, y, ...)
+are not converted here: the data sources convert them (`kfit.r.convert`).
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ def _r_frame(r, history):
     ],
     ids=["plain", "resumed-validation-freq-2", "validation-at-listed-epochs"],
 )
+@pytest.mark.trains
 def test_print_and_data_frame_agree(r, make_model, data, options):
     x, y = data
     history = kfit.fit(make_model(), x, y, verbose=0, **options)
@@ -65,6 +66,7 @@ def test_print_and_data_frame_agree(r, make_model, data, options):
     assert frame["epoch"][0] == options.get("initial_epoch", 1)
 
 
+@pytest.mark.trains
 def test_history_params_reach_r(r, make_model, data):
     from kfit.r.rpy2_host import history_to_r
 
