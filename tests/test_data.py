@@ -1,7 +1,7 @@
 """Python data sources for fit()/fit_generator(): arrays, generators, iterators,
 keras.utils.PyDataset and tf.data, for training and validation.
 
-The R generator counterparts live in test_r_generators.py.
+The R generator counterparts live in test_data_r_generator.py.
 """
 
 from __future__ import annotations
