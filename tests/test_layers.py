@@ -20,7 +20,7 @@ BRIDGE = Path(__file__).resolve().parent.parent / "bridge"
 LAYERS: list[tuple[str, list[str]]] = [
     ("leaves: R values, nested structures, the console, interrupts", [
         "kfit.console", "kfit.interrupt", "kfit.nested", "kfit.rformat",
-        "kfit.r.codec", "kfit.r.values", "kfit.r.buffers", "kfit.datasets",
+        "kfit.r.codec", "kfit.r.values", "kfit.r.buffers",
         "kfit.workers.socket_reader", "kfit.viewer.server"]),
     ("words, errors, history, what the model takes, the rpy2 session", [
         "kfit.words", "kfit.errors", "kfit.history", "kfit.model_spec",

@@ -34,7 +34,7 @@ CHART_FILES = (
 CONSTRAINTS = REPO / "setup" / "constraints-cran.txt"
 # The core's tests that read its package data (the live view's page, its
 # chart library), rerun against the installed wheel; the rest of what the
-# wheel must hold (every module, the data sets) is checked file by file.
+# wheel must hold (every module) is checked module by module.
 CORE_TESTS = ("test_viewer.py", "test_fit_view_metrics.py")
 
 LIVE_VIEW_SCRIPT = """
@@ -246,7 +246,7 @@ def test_core_suite_passes_against_the_installed_wheel(user_venv: UserVenv,
     for name in (*CORE_TESTS, "conftest.py", "support.py"):
         (suite / name).write_bytes((dists.src / "tests" / name).read_bytes())
     # Part of the run: the kfit these tests import is the installed one, with
-    # every module of the source tree, each importable, and its data sets.
+    # every module of the source tree, each importable.
     modules = sorted(_source_modules(REPO / "bridge"))
     (suite / "test_installed_kfit.py").write_text(INSTALLED_KFIT_TEST.format(
         repo=str(REPO), modules=modules))
@@ -279,7 +279,6 @@ import sys
 from pathlib import Path
 
 import kfit
-import kfit.datasets
 
 SOURCE_MODULES = {modules!r}
 
@@ -296,10 +295,4 @@ def test_the_wheel_has_every_module_of_the_source_and_each_imports():
     for name in SOURCE_MODULES:
         assert importlib.import_module(name).__file__.startswith(sys.prefix), name
 
-
-def test_the_wheel_has_its_data_sets():
-    x, y, species = kfit.datasets.iris()
-    assert x.shape == (150, 4) and x.dtype == "float32"
-    assert species == ["setosa", "versicolor", "virginica"]
-    assert [int((y == k).sum()) for k in range(3)] == [50, 50, 50]
 """

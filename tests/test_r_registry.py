@@ -84,16 +84,3 @@ def test_registry_refuses_other_threads(ro):
     thread.join()
     registry.release(ref)
     assert len(errors) == 1
-
-
-def test_rpy2_is_refused_inside_an_r_session(monkeypatch):
-    """With R as host (reticulate's rpytools loaded), rpy2 is never started."""
-    import sys
-    import types
-
-    from kfit.r import session
-
-    monkeypatch.setattr(session, "_rpy2_ready", False)
-    monkeypatch.setitem(sys.modules, "rpytools", types.ModuleType("rpytools"))
-    with pytest.raises(session.RInsideRError, match=r"reticulate < 1\.31"):
-        session.robjects()

@@ -1,20 +1,21 @@
-"""R worker processes (`kfit.workers`): how they end and what they leave,
-whatever they were doing when the session stopped them, and how a warm
-worker passes from one fit to the next."""
+"""kfit.workers.pool.WorkerPool: a fit's R workers, taken warm or started,
+and what their end leaves: parked for the next fit after a clean one,
+stopped after anything else or with reuse off; never a file."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import time
 
 import numpy as np
+import pytest
 import rpy2.robjects as ro
 
-import kfit
 from kfit.r.rpy2_host import r_function
-from kfit.workers import process, warm
+from kfit.workers import warm
 from kfit.workers.pool import NEXT, WorkerPool
+
+GENERATOR = "function() list(matrix(1, 4, 2), matrix(0, 4, 1))"
 
 
 def _pool(code: str, *, reuse: bool = True) -> WorkerPool:
@@ -31,84 +32,31 @@ def _first_value(pool: WorkerPool) -> float:
     return float(np.asarray(frame.value.items[0].data)[0])
 
 
-def test_a_worker_cut_off_in_the_middle_of_a_batch_ends_quietly() -> None:
-    # 32 MB batches: the second one fills the socket and the worker blocks in
-    # the middle of writing it when the session closes the pool.
-    pool = _pool("function() list(matrix(0.5, 4096, 2048), matrix(1, 4096, 1))",
-                 reuse=False)
-    worker = pool._workers[0]
-    assert os.path.isdir(worker.tmpdir)
-    pool.send(1, [(NEXT, 0)] * 3)
-    assert _first_value(pool) == 0.5
-    time.sleep(1.0)
-    pool.close()
-    assert worker.process.returncode == 0  # it ended by itself, not killed
-    assert list(worker.stderr) == []  # no "problem writing to connection"
-    assert not os.path.exists(worker.tmpdir)
-    assert warm.WARM.pids() == []
-
-
-def test_a_worker_deep_in_user_code_is_killed_at_once_and_leaves_no_files() -> None:
-    pool = _pool("function() { Sys.sleep(600); NULL }")
-    worker = pool._workers[0]
-    pool.send(1, [(NEXT, 0)])
-    time.sleep(0.5)
-    # its R session's temporary directory lives in one of the worker's own
-    assert [name[:4] for name in os.listdir(worker.tmpdir)] == ["Rtmp"]
-    started = time.monotonic()
-    pool.interrupt()  # Ctrl-C or an error: the session stops reading
-    pool.close(clean=False)
-    assert time.monotonic() - started < 0.6
-    assert worker.process.returncode == -9
-    assert not os.path.exists(worker.tmpdir)
-    assert warm.WARM.pids() == []
-
-
-def test_a_warm_worker_drops_the_batches_asked_ahead_and_serves_the_next_fit() -> None:
-    # Each fit's generator counts its batches in their values: the next fit
-    # must start at its own batch 1, in the same process, whatever the last
-    # one left unread (3 batches of 400 KB asked for, 1 read).
-    code = ("local({ i <- 0; function() { i <<- i + 1; "
-            "list(matrix(i, 128, 784), matrix(i, 128, 1)) } })")
-    first = _pool(code)
-    pid = first._workers[0].pid
-    first.send(1, [(NEXT, 0)] * 3)
-    assert _first_value(first) == 1.0
-    first.close()
-    assert warm.WARM.pids() == [pid]
-    second = _pool(code)
-    assert second.reused == 1
-    assert second._workers[0].pid == pid
-    second.send(1, [(NEXT, 0)] * 2)
-    assert [_first_value(second), _first_value(second)] == [1.0, 2.0]
-    second.close()
-    assert kfit.stop_workers() == 1
-    assert warm.WARM.pids() == []
-    assert not os.path.exists(f"/proc/{pid}")  # ended and reaped
-
-
-def test_a_batch_whose_structure_changes_is_described_again(monkeypatch) -> None:
-    # A worker sends a batch's structure only when it differs from the last
-    # batch's (else an empty header): every batch decodes as its own.
-    code = ("local({ i <- 0; function() { i <<- i + 1; rows <- c(4, 4, 2, 2, 2)[i]; "
-            "b <- list(matrix(i, rows, 3), rep(i, rows)); "
-            "if (i == 5) names(b) <- c('x', 'y'); b } })")
-    pool = _pool(code)
-    parsed: list[int] = []
-    parse = process.buffer_sizes
-    monkeypatch.setattr(process, "buffer_sizes",
-                        lambda header: parsed.append(1) or parse(header))
-    pool.send(1, [(NEXT, 0)] * 5)
-    frames = [pool.receive(1) for _ in range(5)]
-    pool.close()
-    assert len(parsed) == 3  # batches 1, 3 (2 rows) and 5 (names): described
-    seen = []
-    for frame in frames:
-        x, y = frame.value.items
-        values = np.asarray(x.data).reshape(x.dim)
-        seen.append((int(values[0, 0]), x.dim, int(np.asarray(y.data)[0]),
-                     frame.value.names))
-    assert [s[0] for s in seen] == [1, 2, 3, 4, 5] == [s[2] for s in seen]
-    assert [s[1] for s in seen] == [(4, 3), (4, 3), (2, 3), (2, 3), (2, 3)]
-    assert [s[3] for s in seen] == [None] * 4 + [["x", "y"]]
+@pytest.mark.parametrize("clean, reuse, parked", [
+    (True, True, True), (False, True, False), (True, False, False)])
+def test_close_parks_its_workers_only_after_a_clean_fit_with_reuse_on(
+        clean: bool, reuse: bool, parked: bool) -> None:
     warm.stop_idle()
+    pool = _pool(GENERATOR, reuse=reuse)
+    pid = pool._workers[0].pid
+    payload = pool.plan.payload
+    pool.send(1, [(NEXT, 0)])
+    assert _first_value(pool) == 1.0
+    pool.close(clean=clean)
+    assert warm.WARM.pids() == ([pid] if parked else [])
+    assert os.path.exists(f"/proc/{pid}") == parked  # else ended and reaped
+    assert not os.path.exists(payload)  # the fit's payload file is gone
+    warm.stop_idle()
+    assert not os.path.exists(f"/proc/{pid}")
+
+
+def test_a_pool_takes_a_parked_worker_before_starting_one() -> None:
+    warm.stop_idle()
+    first = _pool(GENERATOR)
+    pid = first._workers[0].pid
+    first.close()
+    second = _pool(GENERATOR)
+    assert (second.reused, second._workers[0].pid) == (1, pid)
+    second.close(clean=False)
+    assert warm.WARM.pids() == [] and not os.path.exists(f"/proc/{pid}")
+

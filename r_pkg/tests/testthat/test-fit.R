@@ -76,35 +76,6 @@ test_that("an R generator feeds fit(); it runs in R and ends an epoch with NULL"
   expect_identical(calls, 0L)
 })
 
-test_that("R callbacks see 1-based epochs and batches; returned logs are kept", {
-  skip_if_no_core()
-  epochs <- integer()
-  batches <- integer()
-  cb <- callback_lambda(
-    on_epoch_end = function(epoch, logs) {
-      epochs <<- c(epochs, epoch)
-      list(twice_loss = 2 * logs$loss)
-    },
-    on_batch_end = function(batch, logs) batches <<- c(batches, batch)
-  )
-  h <- fit(small_model(), iris_x(), iris$Species, epochs = 4, initial_epoch = 3,
-           batch_size = 75, callbacks = list(cb), verbose = 0)
-  expect_identical(epochs, c(3L, 4L))
-  expect_identical(batches, c(1L, 2L, 1L, 2L))
-  expect_equal(h$metrics$twice_loss, 2 * h$metrics$loss)
-})
-
-test_that("Keras callbacks from Python pass through", {
-  skip_if_no_core()
-  keras <- keras_module()
-  model <- small_model()
-  model$optimizer$learning_rate$assign(0)
-  stop_early <- keras$callbacks$EarlyStopping(monitor = "loss", patience = 0L)
-  h <- fit(model, iris_x(), iris$Species, epochs = 10, callbacks = list(stop_early),
-           shuffle = FALSE, verbose = 0)
-  expect_identical(length(h$metrics$loss), 2L)
-})
-
 test_that("verbose = 'auto' is 2 under knitr, and progress reaches R's console", {
   skip_if_no_core()
   withr::local_options(knitr.in.progress = TRUE)
@@ -197,53 +168,6 @@ test_that("an error in an R generator stops training and keeps the history", {
   expect_identical(1 + 1, 2) # R is still usable
 })
 
-test_that("errors from Keras come back as R conditions without the traceback", {
-  skip_if_no_core()
-  # A model kfit cannot check before Keras builds it (no Input), which Keras
-  # then fails to build: Keras' own message, without its terminal colours.
-  keras <- keras_module()
-  model <- keras$Sequential(list(keras$layers$Dense(8L),
-                                 keras$layers$Reshape(list(3L, 3L))))
-  model$compile(optimizer = "adam", loss = "mse")
-  err <- expect_error(fit(model, iris_x(), array(0, c(150, 3, 3)), verbose = 0),
-                      class = "kfit_python_error")
-  expect_match(conditionMessage(err), "The total size of the tensor must be unchanged",
-               fixed = TRUE)
-  expect_no_match(conditionMessage(err), "\033[", fixed = TRUE)
-  expect_no_match(conditionMessage(err), "Traceback")
-  expect_match(err$python_traceback, "Traceback")
-})
-
-test_that("a Python without kfit's core gets an error that says what to run", {
-  skip_if_no_core()
-  skip_if_not(file.exists("/usr/bin/python3"), "needs a Python without kfit")
-  script <- withr::local_tempfile(fileext = ".R")
-  writeLines(c(
-    "library(kfit)",
-    "model <- structure(list(), class = 'keras.src.models.model.Model')",
-    "tryCatch(fit(model, 1), kfit_python_missing = function(e) cat(conditionMessage(e)))"
-  ), script)
-  out <- system2(
-    file.path(R.home("bin"), "Rscript"), shQuote(script), stdout = TRUE, stderr = TRUE,
-    env = c(paste0("R_LIBS=", paste(.libPaths(), collapse = ":")),
-            "KFIT_PYTHON=/usr/bin/python3", "RETICULATE_PYTHON=")
-  )
-  out <- paste(out, collapse = "\n")
-  expect_match(out, "kfit's Python core is not available.", fixed = TRUE)
-  expect_match(out, "cannot import kfit", fixed = TRUE)
-  expect_match(out, "Run `make demo` in the kfit project", fixed = TRUE)
-})
-
-test_that("progress follows R's current output, fit after fit (sink-aware)", {
-  skip_if_no_core()
-  first <- capture.output(fit(small_model(), iris_x(), iris$Species, epochs = 1,
-                              batch_size = 50, verbose = 2))
-  second <- capture.output(fit(small_model(), iris_x(), iris$Species, epochs = 1,
-                               batch_size = 50, verbose = 2))
-  expect_match(first, "^3/3 - .* - loss: [0-9.]+$")
-  expect_match(second, "^3/3 - .* - loss: [0-9.]+$")
-})
-
 test_that("Python arrays inside R lists pass through as they are", {
   skip_if_no_core()
   np <- reticulate::import("numpy", convert = FALSE)
@@ -257,26 +181,4 @@ test_that("Python arrays inside R lists pass through as they are", {
                 validation_data = list(x[101:150, ], y[101:150]), verbose = 0)
   expect_identical(with_py$params$validation_samples, 50L)
   expect_equal(with_py$metrics$val_loss, with_r$metrics$val_loss, tolerance = 1e-6)
-})
-
-test_that("callback_lambda() takes keras3's hooks, and the keras 2 batch names", {
-  # keras3 1.5.1's formals, in its order (the cran world also compares them
-  # with keras3's own, in test-keras3-beside.R).
-  expect_identical(names(formals(callback_lambda)), c(
-    "on_epoch_begin", "on_epoch_end", "on_train_begin", "on_train_end",
-    "on_train_batch_begin", "on_train_batch_end", "..."
-  ))
-  f <- function(batch, logs) NULL
-  cb <- callback_lambda(on_batch_end = f, on_test_end = function(logs) NULL)
-  expect_identical(names(cb), c("on_train_batch_end", "on_test_end"))
-  expect_output(print(cb), "<kfit R callback: on_train_batch_end, on_test_end>")
-  err <- expect_error(callback_lambda(on_epoch_ends = f), class = "kfit_value_error")
-  expect_identical(err$argument, "on_epoch_ends")
-  expect_error(callback_lambda(on_train_batch_end = f, on_batch_end = f),
-               "same hook", class = "kfit_value_error")
-  expect_error(callback_lambda(on_epoch_end = 1), class = "kfit_type_error")
-  expect_error(callback_lambda(function(logs) NULL, function(logs) NULL,
-                               function(logs) NULL, function(logs) NULL,
-                               function(b, l) NULL, function(b, l) NULL,
-                               function(x) NULL), "must be named")
 })

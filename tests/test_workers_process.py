@@ -1,0 +1,90 @@
+"""kfit.workers.process: one R worker process, how it ends whatever it was
+doing, and the frames it sends (a structure sent once, described again when
+it changes)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+
+import numpy as np
+import rpy2.robjects as ro
+
+from kfit.r.rpy2_host import r_function
+from kfit.workers import process, warm
+from kfit.workers.pool import NEXT, WorkerPool
+
+
+def _pool(code: str, *, reuse: bool = True) -> WorkerPool:
+    plan = r_function(ro.r(code), label="The R generator `gen`").prepare_workers(1)
+    pool = WorkerPool(dataclasses.replace(plan, reuse=reuse), 1,
+                      label="The R generator `gen`")
+    pool.start()
+    return pool
+
+
+def _first_value(pool: WorkerPool) -> float:
+    frame = pool.receive(1)
+    assert frame.kind == "batch"
+    return float(np.asarray(frame.value.items[0].data)[0])
+
+
+def test_a_worker_cut_off_in_the_middle_of_a_batch_ends_quietly() -> None:
+    # 32 MB batches: the second one fills the socket and the worker blocks in
+    # the middle of writing it when the session closes the pool.
+    pool = _pool("function() list(matrix(0.5, 4096, 2048), matrix(1, 4096, 1))",
+                 reuse=False)
+    worker = pool._workers[0]
+    assert os.path.isdir(worker.tmpdir)
+    pool.send(1, [(NEXT, 0)] * 3)
+    assert _first_value(pool) == 0.5
+    time.sleep(1.0)
+    pool.close()
+    assert worker.process.returncode == 0  # it ended by itself, not killed
+    assert list(worker.stderr) == []  # no "problem writing to connection"
+    assert not os.path.exists(worker.tmpdir)
+    assert warm.WARM.pids() == []
+
+
+def test_a_worker_deep_in_user_code_is_killed_at_once_and_leaves_no_files() -> None:
+    pool = _pool("function() { Sys.sleep(600); NULL }")
+    worker = pool._workers[0]
+    pool.send(1, [(NEXT, 0)])
+    time.sleep(0.5)
+    # its R session's temporary directory lives in one of the worker's own
+    assert [name[:4] for name in os.listdir(worker.tmpdir)] == ["Rtmp"]
+    started = time.monotonic()
+    pool.interrupt()  # Ctrl-C or an error: the session stops reading
+    pool.close(clean=False)
+    assert time.monotonic() - started < 0.6
+    assert worker.process.returncode == -9
+    assert not os.path.exists(worker.tmpdir)
+    assert warm.WARM.pids() == []
+
+
+def test_a_batch_whose_structure_changes_is_described_again(monkeypatch) -> None:
+    # A worker sends a batch's structure only when it differs from the last
+    # batch's (else an empty header): every batch decodes as its own.
+    code = ("local({ i <- 0; function() { i <<- i + 1; rows <- c(4, 4, 2, 2, 2)[i]; "
+            "b <- list(matrix(i, rows, 3), rep(i, rows)); "
+            "if (i == 5) names(b) <- c('x', 'y'); b } })")
+    pool = _pool(code)
+    parsed: list[int] = []
+    parse = process.buffer_sizes
+    monkeypatch.setattr(process, "buffer_sizes",
+                        lambda header: parsed.append(1) or parse(header))
+    pool.send(1, [(NEXT, 0)] * 5)
+    frames = [pool.receive(1) for _ in range(5)]
+    pool.close()
+    assert len(parsed) == 3  # batches 1, 3 (2 rows) and 5 (names): described
+    seen = []
+    for frame in frames:
+        x, y = frame.value.items
+        values = np.asarray(x.data).reshape(x.dim)
+        seen.append((int(values[0, 0]), x.dim, int(np.asarray(y.data)[0]),
+                     frame.value.names))
+    assert [s[0] for s in seen] == [1, 2, 3, 4, 5] == [s[2] for s in seen]
+    assert [s[1] for s in seen] == [(4, 3), (4, 3), (2, 3), (2, 3), (2, 3)]
+    assert [s[3] for s in seen] == [None] * 4 + [["x", "y"]]
+    warm.stop_idle()
