@@ -19,15 +19,12 @@ from kfit.errors import (
     KfitDeprecationWarning,
     KfitTrainingError,
     KfitValueError,
-    KfitWarning,
 )
 
 from support import (
     assert_same_weights,
-    assert_threads_back,
     fit,
     fit_generator,
-    kfit_threads,
     weights_of,
 )
 
@@ -125,16 +122,6 @@ def test_params_steps_known_for_sized_sources(kind, keras, make_model):
     arguments, steps = _source(kind, keras, batches)
     history = fit(make_model(), epochs=1, verbose=0, **arguments)
     assert history.params["steps"] == steps
-
-
-def test_generator_batches_train_in_order_first_batch_once(recording_model):
-    """The peeked first batch is restored (trained once, first); a short last
-    batch is fine; order is kept across epochs."""
-    batches = make_batches(4, 16, last=5)
-    model, seen = recording_model()
-    history = fit(model, cycle(batches), steps_per_epoch=4, epochs=2, verbose=0)
-    assert history.epochs == [1, 2]
-    assert seen == [(0, 16), (1, 16), (2, 16), (3, 5)] * 2
 
 
 def test_batches_may_differ_in_size(make_model, counter):
@@ -257,17 +244,6 @@ def test_validation_sources_match_evaluate(kind, keras, make_model):
         expected["accuracy"], rel=1e-5)
 
 
-def test_validation_generator_that_runs_out_is_an_error(make_model):
-    train = make_batches(2, 8, seed=1)
-    val = make_batches(2, 8, seed=2)
-    with pytest.raises(KfitTrainingError) as info, \
-            pytest.warns(KfitWarning, match="`validation_steps` is not given"):
-        fit(make_model(), cycle(train), steps_per_epoch=2, epochs=2, verbose=0,
-                 validation_data=once(val))
-    assert "validation" in str(info.value)
-    assert info.value.history.epochs == [1]
-
-
 # -- the first batch is checked before any training step --------------------------
 
 
@@ -301,14 +277,6 @@ def test_bad_first_batch_fails_before_training(case, make_model, counter):
     assert "epoch 1, step 1" in message
     assert callback.total == 0 and callback.epochs == []
     assert int(model.optimizer.iterations.numpy()) == 0
-    assert_same_weights(weights_of(model), before)
-
-
-def test_generator_that_yields_nothing(make_model):
-    model = make_model()
-    before = weights_of(model)
-    with pytest.raises(KfitDataError, match="yielded no batch"):
-        fit(model, once([]), epochs=1, verbose=0)
     assert_same_weights(weights_of(model), before)
 
 
@@ -356,25 +324,6 @@ def test_bad_later_batch_names_epoch_and_step(case, make_model, counter):
 # -- finite generators --------------------------------------------------------------
 
 
-def test_generator_that_ends_without_steps_trains_one_epoch(make_model, counter):
-    callback = counter()
-    with pytest.warns(KfitWarning, match="no data left after epoch 1"):
-        history = fit(make_model(), once(make_batches(5)), epochs=3, verbose=0,
-                           callbacks=[callback])
-    assert history.epochs == [1]
-    assert callback.per_epoch == [5]
-
-
-def test_generator_running_dry_with_steps_per_epoch(make_model, counter):
-    """5 batches, 3 steps per epoch, 3 epochs: epoch 2 runs dry after 2 steps."""
-    callback = counter()
-    with pytest.warns(KfitWarning, match="ran out"):
-        history = fit(make_model(), once(make_batches(5)), steps_per_epoch=3,
-                           epochs=3, verbose=0, callbacks=[callback])
-    assert callback.per_epoch == [3, 2]
-    assert history.epochs == [1, 2]
-
-
 # -- arguments that make no sense with a generator ----------------------------------
 
 
@@ -391,18 +340,6 @@ def test_array_only_arguments_rejected_with_generator(argument, value, make_mode
     assert f"`{argument}`" in str(info.value)
     assert "Python generator" in str(info.value)
     assert_same_weights(weights_of(model), before)
-
-
-@pytest.mark.parametrize("argument, value", [
-    ("batch_size", 8), ("validation_split", 0.2)])
-def test_array_only_arguments_rejected_with_tf_data(argument, value, make_model):
-    import tensorflow as tf
-
-    x, y = make_batches(1, 16)[0]
-    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(4)
-    with pytest.raises(KfitValueError) as info:
-        fit(make_model(), dataset, verbose=0, **{argument: value})
-    assert info.value.argument == argument
 
 
 # -- fit_generator -------------------------------------------------------------------
@@ -432,24 +369,6 @@ def test_fit_generator_warns_once_and_uses_legacy_initial_epoch(make_model, coun
     assert callback.per_epoch == [2] * 5
 
 
-def test_fit_generator_on_tf_data_warns_only_that_it_is_deprecated(make_model):
-    # `workers` not given is not `workers` given (R's fit_generator() sends
-    # NULL): no warning that it is ignored for a tf.data.Dataset.
-    import tensorflow as tf
-
-    x, y = make_batches(1, 16)[0]
-    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(4).repeat()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        history = fit_generator(make_model(), dataset, steps_per_epoch=4, verbose=0)
-    kinds = [w.category for w in caught
-             if issubclass(w.category, (KfitWarning, KfitDeprecationWarning))]
-    assert kinds == [KfitDeprecationWarning]
-    assert history.params["steps"] == 4
-    with pytest.warns(KfitWarning, match="`workers` \\(2\\) only applies"):
-        fit_generator(make_model(), dataset, steps_per_epoch=4, verbose=0, workers=2)
-
-
 def test_fit_generator_initial_epoch_zero_trains_from_one(make_model):
     with pytest.warns(KfitDeprecationWarning):
         history = fit_generator(make_model(), cycle(make_batches(2)),
@@ -464,53 +383,6 @@ def test_fit_generator_with_validation_generator(make_model):
             verbose=0, validation_data=cycle(make_batches(2, seed=5)),
             validation_steps=2)
     assert len(history.metrics["val_loss"]) == 2
-
-
-def test_pydataset_workers_fetch_on_several_threads_in_order(keras, recording_model):
-    batches = make_batches(9, 8)
-    # later indices of each group of 3 finish first: out-of-order completion
-    dataset = make_py_dataset(keras, batches, delay=lambda i: 0.004 * (3 - i % 3))
-    model, seen = recording_model()
-    with pytest.warns(KfitDeprecationWarning):
-        history = fit_generator(model, dataset, steps_per_epoch=9, epochs=2,
-                                     verbose=0, workers=3)
-    assert history.epochs == [1, 2]
-    names = set(dataset.threads)
-    assert len(names) >= 2, names
-    assert all(name.startswith("kfit-pydataset") for name in names), names
-    assert [marker for marker, _ in seen] == list(range(9)) * 2
-    assert kfit_threads() == [] or not any(
-        n.startswith("kfit-pydataset") for n in kfit_threads())
-
-
-def test_pydataset_own_workers_used_by_fit(keras, recording_model):
-    batches = make_batches(6, 8)
-    dataset = make_py_dataset(keras, batches, delay=lambda i: 0.003, workers=3)
-    model, seen = recording_model()
-    fit(model, dataset, epochs=2, verbose=0)  # shuffle=TRUE: any order
-    assert len(set(dataset.threads)) >= 2
-    markers = [marker for marker, _ in seen]
-    assert sorted(markers[:6]) == list(range(6))
-    assert sorted(markers[6:]) == list(range(6))
-
-
-def test_pydataset_single_worker_uses_one_thread(keras, make_model):
-    dataset = make_py_dataset(keras, make_batches(4, 8))
-    with pytest.warns(KfitDeprecationWarning):
-        fit_generator(make_model(), dataset, steps_per_epoch=4, verbose=0)
-    # the first batch is checked on the calling thread before training
-    assert dataset.threads[0] == "MainThread"
-    assert set(dataset.threads[1:]) == {"kfit-training-producer"}
-
-
-def test_workers_with_python_generator_warn_once(make_model):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fit_generator(make_model(), cycle(make_batches(2)), steps_per_epoch=2,
-                           epochs=2, verbose=0, workers=3)
-    notes = [w for w in caught if issubclass(w.category, KfitWarning)]
-    assert len(notes) == 1, [str(w.message) for w in notes]
-    assert "one background thread" in str(notes[0].message)
 
 
 # -- class_weight with generators ---------------------------------------------------
@@ -610,65 +482,6 @@ def test_class_weight_needs_targets_in_the_batches(make_model):
 
 
 # -- faults ----------------------------------------------------------------------------
-
-
-def test_python_generator_error_mid_training(make_model, counter):
-    def failing():
-        for i, batch in enumerate(cycle(make_batches(3)), start=1):
-            if i == 8:
-                raise RuntimeError("boom from Python")
-            yield batch
-
-    callback = counter()
-    count_before = threading.active_count()
-    with pytest.raises(KfitTrainingError) as info:
-        fit(make_model(), failing(), steps_per_epoch=5, epochs=3, verbose=0,
-                 callbacks=[callback])
-    error = info.value
-    assert "boom from Python" in str(error)
-    assert "epoch 2, step 3" in str(error)
-    assert (error.epoch, error.step) == (2, 3)
-    assert error.history.epochs == [1]
-    assert "RuntimeError: boom from Python" in str(error)
-    assert callback.total == 7  # the 7 batches made before the error were trained
-    assert_threads_back(count_before)
-
-
-def test_generator_exception_is_kept_as_the_cause(make_model):
-    """The user's own exception is reachable from the KfitTrainingError."""
-    def failing():
-        yield from make_batches(2)
-        raise LookupError("the original")
-
-    with pytest.raises(KfitTrainingError) as info:
-        fit(make_model(), failing(), steps_per_epoch=2, epochs=3, verbose=0)
-    chain, error = [], info.value
-    while error is not None:
-        chain.append(error)
-        error = error.__cause__ or error.__context__
-    assert any(isinstance(e, LookupError) for e in chain), [repr(e) for e in chain]
-
-
-def test_pydataset_error_with_workers_cleans_up(keras, make_model):
-    batches = make_batches(6, 8)
-
-    class Failing(keras.utils.PyDataset):
-        def __len__(self):
-            return 6
-
-        def __getitem__(self, index):
-            if index == 4:
-                raise ValueError("bad index 4")
-            return batches[index]
-
-    count_before = threading.active_count()
-    with pytest.warns(KfitDeprecationWarning), \
-            pytest.raises(KfitTrainingError, match="bad index 4") as info:
-        fit_generator(make_model(), Failing(), steps_per_epoch=6, epochs=2,
-                           verbose=0, workers=3)
-    assert "epoch 1, step 5" in str(info.value)
-    assert info.value.history.epochs == []
-    assert_threads_back(count_before)
 
 
 def test_fit_is_usable_after_a_fault(make_model):

@@ -1,0 +1,17 @@
+"""kfit.data.base: what a source is told (FeedOptions) and gives (Feed)."""
+
+from __future__ import annotations
+
+from kfit.data.base import Feed, FeedOptions
+
+
+def test_a_stream_may_hold_max_queue_size_plus_what_keras_reads_ahead() -> None:
+    options = FeedOptions(role="training", argument="x", max_queue_size=10,
+                          read_ahead=2)
+    assert options.made_ahead == 12
+    assert FeedOptions(role="validation", argument="validation_data").made_ahead == 10
+
+
+def test_a_feed_defaults_to_no_sample_weights_and_no_producers() -> None:
+    feed = Feed("x", "y")
+    assert (feed.sample_weight, feed.steps, feed.producers) == (None, None, [])
