@@ -123,6 +123,52 @@ def frozen_model(keras):
     return make
 
 
+# ---- the live view's (tests/test_viewer_*.py; helpers in viewer_support.py) --
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium, one per test module."""
+    from playwright.sync_api import sync_playwright
+    from viewer_support import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page of its own; a page error or console error fails the test."""
+    from viewer_support import WAIT_MS
+
+    context = browser.new_context(viewport={"width": 1100, "height": 760})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" else None,
+    )
+    yield page
+    context.close()
+    assert errors == []
+
+
+@pytest.fixture
+def view(tmp_path: Path):
+    """A live view in the test's own folder, closed after the test."""
+    from viewer_support import POLL_MS
+
+    from kfit.viewer import MetricsView
+
+    view = MetricsView(tmp_path / "run", title="kfit test run", poll_ms=POLL_MS)
+    yield view
+    view.close()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "trains: trains a Keras model (left out of `make check`)")

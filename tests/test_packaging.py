@@ -35,7 +35,8 @@ CONSTRAINTS = REPO / "setup" / "constraints-cran.txt"
 # The core's tests that read its package data (the live view's page, its
 # chart library), rerun against the installed wheel; the rest of what the
 # wheel must hold (every module) is checked module by module.
-CORE_TESTS = ("test_viewer.py", "test_fit_view_metrics.py")
+CORE_TESTS = (*sorted(p.name for p in Path(__file__).parent.glob("test_viewer*.py")),
+              "test_fit_view_metrics.py")
 
 LIVE_VIEW_SCRIPT = """
 import json, sys, urllib.request, webbrowser
@@ -243,7 +244,7 @@ def test_core_suite_passes_against_the_installed_wheel(user_venv: UserVenv,
     _pip(python, "-c", CONSTRAINTS, "pytest", "playwright")
     suite = tmp_path / "tests"
     suite.mkdir()
-    for name in (*CORE_TESTS, "conftest.py", "support.py"):
+    for name in (*CORE_TESTS, "conftest.py", "support.py", "viewer_support.py"):
         (suite / name).write_bytes((dists.src / "tests" / name).read_bytes())
     # Part of the run: the kfit these tests import is the installed one, with
     # every module of the source tree, each importable.
