@@ -1,4 +1,6 @@
-"""The core's layers, checked from its source (ast; nothing is imported).
+"""The core's layers, checked from its source (ast; nothing is imported),
+and tests that mirror the code: a test file per source file, in both
+languages.
 
 Each module belongs to one layer; it imports kfit modules of its own layer
 or below, never above, and the imports have no cycle. A function-local
@@ -157,3 +159,40 @@ def test_the_walker_reads_imports(tmp_path: Path, source: str,
         assert [i[:2] for i in _imports(probe)] == [expected]
     finally:
         del MODULES[probe]
+
+
+def _has_code(path: Path) -> bool:
+    tree = ast.parse(path.read_text())
+    return any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+               for n in tree.body)
+
+
+def test_every_python_module_with_code_has_its_test_file() -> None:
+    """kfit.data.stream -> tests/test_data_stream.py; the package itself ->
+    tests/test_kfit.py. A package __init__ without code of its own (a
+    docstring, re-exports) is tested through its modules."""
+    tests = BRIDGE.parent / "tests"
+    missing = []
+    for module, path in MODULES.items():
+        name = "kfit" if module == "kfit" else module.removeprefix("kfit.").replace(
+            ".", "_")
+        if _has_code(path) and not (tests / f"test_{name}.py").exists():
+            missing.append(f"{module}: tests/test_{name}.py")
+    assert not missing, "\n".join(missing)
+
+
+# R files with no function of their own to test: the package's help page.
+R_WITHOUT_TESTS = {"kfit-package.R": "roxygen documentation only",
+                   "zzz.R": "load hooks: test-keras3-beside.R (cran world)"}
+
+
+def test_every_r_file_has_its_test_file() -> None:
+    """r_pkg/R/history-plot.R -> r_pkg/tests/testthat/test-history-plot.R."""
+    r_dir = BRIDGE.parent / "r_pkg" / "R"
+    tests = BRIDGE.parent / "r_pkg" / "tests" / "testthat"
+    missing = [f"R/{p.name}: test-{p.name}" for p in sorted(r_dir.glob("*.R"))
+               if p.name not in R_WITHOUT_TESTS
+               and not (tests / f"test-{p.name}").exists()]
+    assert not missing, "\n".join(missing)
+    assert all((r_dir / name).exists() for name in R_WITHOUT_TESTS)
+
