@@ -37,18 +37,14 @@ def context() -> Mapping[str, Any] | None:
     return _context[-1] if _context else None
 
 
-def r_hosts_python() -> bool:
-    """True when R embeds this Python (through reticulate)."""
-    return "rpytools" in sys.modules
-
-
 def rpy2_hosts_r() -> bool:
-    """True when this Python runs R through rpy2 (and R is not the host)."""
-    if r_hosts_python() or "rpy2.rinterface" not in sys.modules:
+    """True when this Python runs R through rpy2 (and R is not the host):
+    asked of rpy2's side (`kfit.r.session`), only once rpy2 is loaded."""
+    if "rpy2.rinterface" not in sys.modules:
         return False
-    from rpy2.rinterface_lib import embedded
+    from kfit.r import session  # optional part: R under rpy2
 
-    return bool(embedded.isready())
+    return session.rpy2_hosts_r()
 
 
 def r_option(name: str) -> object:

@@ -31,6 +31,20 @@ class RInsideRError(KfitError, RuntimeError):
 _rpy2_ready = False
 
 
+def r_hosts_python() -> bool:
+    """True when R embeds this Python (reticulate's `rpytools` is loaded)."""
+    return "rpytools" in sys.modules
+
+
+def rpy2_hosts_r() -> bool:
+    """True when this Python runs R through rpy2 (and R is not the host)."""
+    if r_hosts_python() or "rpy2.rinterface" not in sys.modules:
+        return False
+    from rpy2.rinterface_lib import embedded
+
+    return bool(embedded.isready())
+
+
 def on_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
@@ -58,7 +72,7 @@ def robjects() -> Any:
     """
     global _rpy2_ready
     check_main_thread("rpy2")
-    if not _rpy2_ready and "rpytools" in sys.modules:
+    if not _rpy2_ready and r_hosts_python():
         raise RInsideRError(
             "kfit does not use rpy2 inside an R session: rpy2 releases Python's "
             "GIL while R runs, which reticulate < 1.31 does not survive. Hint: "
