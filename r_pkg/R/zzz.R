@@ -5,11 +5,19 @@
 # vctrs::s3_register() does for lazy methods): the hook is set in .onLoad
 # (R/python.R).
 
+# One short line, where someone reads it and it is true: in an interactive
+# session outside knitr, and only where keras3 is installed (its `fit()` is
+# the one kfit's could be mistaken for). system.file() does not load keras3.
 .onAttach <- function(libname, pkgname) {
-  packageStartupMessage(
-    "kfit: fit() on a Keras model runs kfit's fit(), also after keras3 loads. ",
-    "Explicitly: kfit_fit() for kfit, keras3_fit() for keras3's own."
-  )
+  if (!interactive() || isTRUE(getOption("knitr.in.progress"))) {
+    return(invisible())
+  }
+  if (nzchar(system.file(package = "keras3"))) {
+    packageStartupMessage(
+      "kfit: fit() on a Keras model is kfit's, also once keras3 loads; ",
+      "keras3_fit() calls keras3's."
+    )
+  }
 }
 
 reclaim_fit <- function(...) {

@@ -102,8 +102,8 @@ expect_beside <- function(res) {
   # fit() on a Keras model is kfit's, and stays so.
   expect_identical(res$owner_after_load, "kfit")
   expect_identical(res$owner_now, "kfit")
-  expect_true(any(grepl("fit() on a Keras model runs kfit's fit()", res$messages,
-                        fixed = TRUE)))
+  # callr's session is not interactive: kfit says nothing (see test-zzz.R)
+  expect_false(any(grepl("kfit:", res$messages, fixed = TRUE)))
   # callback_lambda(), whoever's: keras3's arguments.
   expect_identical(res$lambda_formals, res$keras3_lambda_formals)
   # A kfit history resumed at epoch 3: epochs 3, 4, 5 whatever is loaded.
