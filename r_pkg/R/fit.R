@@ -1,5 +1,9 @@
+# fit() is generics::fit (shared with keras3). It has no page of its own:
+# the method's page below is `?fit`'s (its alias), so that `?fit`,
+# `?kfit::fit` and help("fit", package = "kfit") open "Train a Keras model".
 #' @importFrom generics fit
 #' @export
+#' @noRd
 generics::fit
 
 #' Train a Keras model
@@ -155,6 +159,7 @@ generics::fit
 #' history <- fit(model, as.matrix(iris[1:4]), iris$Species, epochs = 5)
 #' history
 #' }
+#' @aliases fit
 #' @method fit keras.src.models.model.Model
 #' @export
 fit.keras.src.models.model.Model <- function(

@@ -182,3 +182,14 @@ test_that("Python arrays inside R lists pass through as they are", {
   expect_identical(with_py$params$validation_samples, 50L)
   expect_equal(with_py$metrics$val_loss, with_r$metrics$val_loss, tolerance = 1e-6)
 })
+
+test_that("?fit, ?kfit::fit and help('fit', package = 'kfit') open kfit's page", {
+  topic <- utils::help("fit", package = "kfit")
+  expect_length(topic, 1L)
+  expect_match(as.character(topic), "fit.keras.src.models.model.Model$")
+  rd <- paste(as.character(tools::Rd_db("kfit")[["fit.keras.src.models.model.Model.Rd"]]),
+              collapse = "")
+  expect_match(rd, "\\title{Train a Keras model}", fixed = TRUE)
+  expect_match(rd, "\\alias{fit}", fixed = TRUE)
+  expect_false("reexports.Rd" %in% names(tools::Rd_db("kfit")))
+})
