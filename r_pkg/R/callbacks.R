@@ -39,6 +39,17 @@
 #'   seen <<- c(seen, epoch)
 #'   list(double_loss = 2 * logs$loss)
 #' })
+#' cb
+#' @examplesIf kfit:::core_available()
+#' keras <- reticulate::import("keras")
+#' model <- keras$Sequential(list(keras$Input(shape = list(2L)),
+#'                                keras$layers$Dense(1L)))
+#' model$compile(optimizer = "sgd", loss = "mse")
+#' x <- matrix(runif(64), ncol = 2)
+#' history <- fit(model, x, rowSums(x), epochs = 3, initial_epoch = 2,
+#'                callbacks = list(cb), verbose = 0)
+#' seen                         # 2 3: the epochs that ran, 1-based
+#' history$metrics$double_loss  # what the callback returned, in the history
 callback_lambda <- function(on_epoch_begin = NULL, on_epoch_end = NULL,
                             on_train_begin = NULL, on_train_end = NULL,
                             on_train_batch_begin = NULL, on_train_batch_end = NULL,

@@ -8,6 +8,10 @@
 #' @param epochs Epochs to train.
 #' @param verbose Passed to [fit()].
 #' @returns The [keras_training_history], invisibly.
+#' @examplesIf kfit:::core_available()
+#' png <- tempfile(fileext = ".png")
+#' history <- kfit_demo(png = png, epochs = 3, verbose = 0)
+#' file.exists(png)
 #' @export
 kfit_demo <- function(png = file.path(tempdir(), "kfit-demo-history.png"),
                       epochs = 30, verbose = 2) {

@@ -148,17 +148,30 @@ generics::fit
 #' @param worker_packages Packages to load in the workers, besides those the
 #'   globals come from.
 #' @returns A [keras_training_history], invisibly.
-#' @examples
-#' \dontrun{
+#' @examplesIf kfit:::core_available()
 #' keras <- reticulate::import("keras")
+#' set.seed(1)
+#' rows <- sample(nrow(iris))  # iris is sorted: shuffle before validation_split
+#' x <- scale(as.matrix(iris[rows, 1:4]))
+#' y <- iris$Species[rows]     # a factor: its levels are the classes
 #' model <- keras$Sequential(list(
 #'   keras$Input(shape = list(4L)),
+#'   keras$layers$Dense(16L, activation = "relu"),
 #'   keras$layers$Dense(3L, activation = "softmax")
 #' ))
-#' model$compile(optimizer = "adam", loss = "sparse_categorical_crossentropy")
-#' history <- fit(model, as.matrix(iris[1:4]), iris$Species, epochs = 5)
+#' model$compile(optimizer = keras$optimizers$Adam(0.02),
+#'               loss = "sparse_categorical_crossentropy", metrics = list("accuracy"))
+#' history <- fit(model, x, y, epochs = 10, batch_size = 16,
+#'                validation_split = 0.2, verbose = 0)
 #' history
+#'
+#' # An R generator: a batch per call, made in an R worker process
+#' batches <- function() {
+#'   i <- sample(nrow(x), 16)
+#'   list(x[i, ], y[i])
 #' }
+#' history <- fit(model, batches, steps_per_epoch = 10, epochs = 2, verbose = 0)
+#' as.data.frame(history)
 #' @aliases fit
 #' @method fit keras.src.models.model.Model
 #' @export
@@ -204,10 +217,18 @@ fit.keras.src.models.model.Model <- function(
 #' @returns What that `fit()` returns: a `kfit_training_history` from kfit's,
 #'   a `keras_training_history` from keras3's (invisibly).
 #' @export
-#' @examples
-#' \dontrun{
-#' history <- kfit_fit(model, x, y, epochs = 3)    # kfit, always
-#' history3 <- keras3_fit(model, x, y, epochs = 3) # keras3's own fit()
+#' @examplesIf kfit:::core_available()
+#' keras <- reticulate::import("keras")
+#' x <- matrix(runif(200), ncol = 4)
+#' y <- x %*% c(1, -1, 2, 0)
+#' model <- keras$Sequential(list(keras$Input(shape = list(4L)),
+#'                                keras$layers$Dense(1L)))
+#' model$compile(optimizer = "sgd", loss = "mse")
+#' history <- kfit_fit(model, x, y, epochs = 3, verbose = 0)  # kfit, always
+#' class(history)
+#' if (requireNamespace("keras3", quietly = TRUE)) {
+#'   history3 <- keras3_fit(model, x, y, epochs = 3, verbose = 0)  # keras3's
+#'   class(history3)
 #' }
 kfit_fit <- function(object, ...) {
   call <- match.call()
@@ -246,6 +267,21 @@ keras3_fit <- function(object, ...) {
 #'   session; see [fit()]), threads loading a `PyDataset`.
 #' @param initial_epoch Epochs already done (0-based).
 #' @returns A [keras_training_history], invisibly.
+#' @examplesIf kfit:::core_available()
+#' keras <- reticulate::import("keras")
+#' x <- scale(as.matrix(iris[1:4]))
+#' model <- keras$Sequential(list(keras$Input(shape = list(4L)),
+#'                                keras$layers$Dense(3L, activation = "softmax")))
+#' model$compile(optimizer = "adam", loss = "sparse_categorical_crossentropy")
+#' batches <- function() {
+#'   i <- sample(nrow(x), 16)
+#'   list(x[i, ], iris$Species[i])
+#' }
+#' # keras 2.x code runs as it is (with a deprecation warning); its fit() form:
+#' # fit(model, batches, steps_per_epoch = 10, epochs = 3, initial_epoch = 2)
+#' history <- fit_generator(model, batches, steps_per_epoch = 10, epochs = 3,
+#'                          initial_epoch = 1, verbose = 0)
+#' history$params$initial_epoch  # 0-based 1 here is epoch 2
 #' @export
 fit_generator <- function(object, generator, steps_per_epoch, epochs = 1,
                           verbose = getOption("keras.fit_verbose", default = 1),

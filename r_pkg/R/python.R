@@ -10,17 +10,18 @@ core_env <- new.env(parent = emptyenv())
 #' otherwise whatever Python reticulate would pick. It must be chosen before
 #' Python starts in the R session.
 #'
-#' @returns The path of the Python executable, or `NULL` to let reticulate
-#'   choose.
+#' @returns The path of the Python executable kfit uses (the first of the
+#'   above that is set), or `NULL` when none is: reticulate then chooses.
 #' @export
 #' @examples
 #' kfit_python()
 kfit_python <- function() {
-  python <- getOption("kfit.python", Sys.getenv("KFIT_PYTHON", unset = ""))
-  if (!nzchar(python) && !nzchar(Sys.getenv("RETICULATE_PYTHON"))) {
-    recorded <- system.file("python-path", package = "kfit")
-    if (nzchar(recorded)) python <- readLines(recorded, n = 1L, warn = FALSE)
+  for (python in c(getOption("kfit.python", ""), Sys.getenv("KFIT_PYTHON"),
+                   Sys.getenv("RETICULATE_PYTHON"))) {
+    if (length(python) == 1L && nzchar(python)) return(python)
   }
+  recorded <- system.file("python-path", package = "kfit")
+  python <- if (nzchar(recorded)) readLines(recorded, n = 1L, warn = FALSE) else ""
   if (length(python) == 1L && nzchar(python)) python else NULL
 }
 
@@ -34,6 +35,12 @@ kfit_python <- function() {
   core_env$host <- reticulate::import("kfit.r.host", delay_load = TRUE)
   # See zzz.R: fit() stays kfit's when keras3 loads later.
   setHook(packageEvent("keras3", "onLoad"), reclaim_fit, action = "append")
+}
+
+# Whether kfit's Python core can be used here (the help pages' examples run
+# where it can).
+core_available <- function() {
+  tryCatch(reticulate::py_module_available("kfit.r.host"), error = function(e) FALSE)
 }
 
 # The Python core (kfit.r.host), with an error that says what to run.

@@ -19,3 +19,20 @@ test_that("a Python without kfit's core gets an error that says what to run", {
   expect_match(out, "cannot import kfit", fixed = TRUE)
   expect_match(out, "Run `make demo` in the kfit project", fixed = TRUE)
 })
+
+test_that("kfit_python() names the Python kfit uses, also once it is chosen", {
+  recorded <- readLines(system.file("python-path", package = "kfit"), n = 1L)
+  script <- withr::local_tempfile(fileext = ".R")
+  writeLines(c(
+    "Sys.unsetenv(c('KFIT_PYTHON', 'RETICULATE_PYTHON'))",
+    "library(kfit)",
+    "cat('BEFORE', kfit_python(), '\\n')",
+    "invisible(reticulate::py_config())",  # Python starts: RETICULATE_PYTHON set
+    "cat('AFTER', kfit_python(), reticulate::py_config()$python, '\\n')"
+  ), script)
+  out <- system2(file.path(R.home("bin"), "Rscript"), shQuote(script), stdout = TRUE,
+                 stderr = TRUE, env = paste0("R_LIBS=", paste(.libPaths(), collapse = ":")))
+  out <- paste(out, collapse = "\n")
+  expect_match(out, paste("BEFORE", recorded), fixed = TRUE)
+  expect_match(out, paste("AFTER", recorded, recorded), fixed = TRUE)
+})
