@@ -26,6 +26,7 @@ from kfit.errors import (
 )
 from kfit.history import TrainingHistory
 from kfit.rformat import format_r_number
+from kfit.words import R
 
 pytestmark = pytest.mark.trains  # see conftest.py
 
@@ -301,6 +302,19 @@ def test_bad_validation_data_is_an_error_naming_it(data, case, where, error):
     assert str(info.value).startswith(f"Argument `{where}` ")
     assert "Received: " in str(info.value) and "Hint: " in str(info.value)
     assert_nothing_trained(model, before)
+
+
+@pytest.mark.parametrize("activation, loss", [
+    ("softmax", "sparse_categorical_crossentropy"), ("sigmoid", "binary_crossentropy"),
+    (None, "mse")])
+def test_the_compile_hint_suggests_a_loss_for_the_models_output(activation, loss):
+    model = keras.Sequential([keras.Input((4,)),
+                              keras.layers.Dense(3, activation=activation)])
+    with pytest.raises(KfitValueError) as info:
+        kfit.fit(model, np.zeros((4, 4)), np.zeros(4), verbose=0)
+    assert f'model.compile(optimizer="adam", loss="{loss}")' in str(info.value)
+    in_r = info.value.render(R)
+    assert f'compile(model, optimizer = "adam", loss = "{loss}") with keras3' in in_r
 
 
 # ---- 5. validation_freq -------------------------------------------------------

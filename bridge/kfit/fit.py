@@ -151,10 +151,27 @@ def _check_compiled(model: Any) -> None:
                 "keras3::keras_model_sequential() or keras$Sequential()")))
     if not getattr(model, "compiled", False) or model.optimizer is None:
         raise KfitValueError(
-            "model", "must be compiled before training.", model.name, Say(
-                "call {compile} first.", compile=Either(
-                    'model.compile(optimizer="adam", loss="mse")',
-                    'model$compile(optimizer = "adam", loss = "mse")')))
+            "model", "must be compiled before training.", model.name,
+            _compile_hint(model))
+
+
+# The loss a hint suggests, by the activation of the model's last layer.
+_LOSS_FOR = {"softmax": "sparse_categorical_crossentropy",
+             "sigmoid": "binary_crossentropy"}
+
+
+def _compile_hint(model: Any) -> Say:
+    """How to compile `model`: a loss that suits its output, in each
+    language's way of calling `compile` (keras3's `compile(model, ...)` in R)."""
+    layers = getattr(model, "layers", None) or [None]
+    activation = getattr(getattr(layers[-1], "activation", None), "__name__", "")
+    loss = _LOSS_FOR.get(activation, "mse")
+    return Say("call {compile} first (a loss that suits the model's {what}).",
+               compile=Either(f'model.compile(optimizer="adam", loss="{loss}")',
+                              f'compile(model, optimizer = "adam", loss = "{loss}") '
+                              f'with keras3, or model$compile(optimizer = "adam", '
+                              f'loss = "{loss}")'),
+               what=f"{activation} output" if activation in _LOSS_FOR else "output")
 
 
 # Keras 3 (3.15 at least) fails inside fit() before step 1 under these

@@ -4,7 +4,9 @@
 #' trains it with [fit()] on R's built-in `iris` from an R generator (with
 #' validation on held-out rows), prints the history and writes its plot.
 #'
-#' @param png Where to write the plot of the history.
+#' @param png Where to write the plot of the history. The default is in the
+#'   session's [tempdir()], which goes when the R session ends: give a path
+#'   of your own to keep it (`make demo` writes `kfit-demo-history.png`).
 #' @param epochs Epochs to train.
 #' @param verbose Passed to [fit()].
 #' @returns The [keras_training_history], invisibly.

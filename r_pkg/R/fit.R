@@ -125,7 +125,9 @@ generics::fit
 #'   generators too.
 #' @param sample_weight Per-sample (vector) or per-timestep (matrix) weights:
 #'   finite and 0 or more (a negative weight or `NA` is an error).
-#' @param initial_epoch The 1-based epoch to start at (to resume training).
+#' @param initial_epoch The 1-based epoch to start at (to resume training):
+#'   `epochs = 10, initial_epoch = 6` trains epochs 6 to 10. `0` is taken as
+#'   `1`, as keras3 takes it.
 #' @param steps_per_epoch Batches per epoch (default: all the data, or until
 #'   a generator returns `NULL`).
 #' @param validation_steps Batches per validation.
@@ -135,7 +137,10 @@ generics::fit
 #' @param verbose 0 (silent), 1 (progress bar), 2 (one line per epoch) or
 #'   `"auto"`: 1, or 2 under knitr.
 #' @param view_metrics Show a live chart of the metrics: `TRUE`, `FALSE` or
-#'   `"auto"` (in RStudio's viewer, for more than one epoch).
+#'   `"auto"`. `"auto"` shows it in RStudio's viewer, and only when more than
+#'   one epoch runs and `verbose` is above 0. `TRUE` outside RStudio opens
+#'   the page in the browser (`browseURL()`); under knitr nothing opens, and
+#'   the final chart is left in the document.
 #' @param workers (kfit extension) Where an R function `x` runs: `0` in this
 #'   session, `1` (default) in one R worker process, `N` in `N` processes
 #'   (index datasets `function(i)`); threads loading a `PyDataset`. See the
