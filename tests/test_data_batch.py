@@ -14,6 +14,7 @@ from kfit.data.batch import (
     non_finite,
     normalize_batch,
 )
+from kfit.words import R
 
 
 def test_a_batch_is_converted_and_weighted_by_class() -> None:
@@ -52,5 +53,15 @@ def test_finite_checks_find_the_first_bad_value() -> None:
 def test_later_batches_must_have_the_first_ones_structure() -> None:
     first = normalize_batch((np.zeros((2, 3)), np.zeros(2)))
     check_like(normalize_batch((np.ones((5, 3)), np.ones(5))), first)  # rows may vary
-    with pytest.raises(BatchError, match="unlike the first batch"):
+    with pytest.raises(BatchError) as info:
         check_like(normalize_batch((np.zeros((2, 4)), np.zeros(2))), first)
+    said = "of shape (2, 4), unlike the first batch ((2, 3)): dimension {} is 4, not 3"
+    assert str(info.value.problem) == "returned the inputs " + said.format(1)
+    assert info.value.problem.render(R) == "returned the inputs " + said.format(2)
+    with pytest.raises(BatchError, match="of type int32, unlike the first batch"):
+        check_like((np.zeros((2, 3), np.int32), np.zeros(2, np.float32)), first)
+    with pytest.raises(BatchError, match="3 dimensions, not 2"):
+        check_like(normalize_batch((np.zeros((2, 3, 1)), np.zeros(2))), first)
+    with pytest.raises(BatchError, match=r"unlike the first batch \(a tuple"):
+        check_like(normalize_batch(([np.zeros((2, 3)), np.zeros((2, 3))],
+                                    np.zeros(2))), first)

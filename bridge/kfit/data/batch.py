@@ -19,7 +19,7 @@ import numpy as np
 from kfit.class_weight import ClassWeight, class_sample_weights
 from kfit.errors import KfitDataError
 from kfit.nested import leaves, leaves_with_paths, lists_to_tuples, map_leaves
-from kfit.words import Arg, At, Either, Kind, Say, Shape, Value
+from kfit.words import Arg, At, Either, Index, Kind, Say, Shape, Value
 
 Batch = tuple[Any, ...]
 
@@ -220,11 +220,45 @@ def check_like(batch: Batch, reference: Batch, reference_spec: Any = None) -> No
         raise BatchError(Say("returned {got}: the targets are missing, unlike in "
                              "the first batch", got=what(batch)),
                          "Every batch needs the same parts")
+    hint = ("Every batch needs the same structure, dtypes and shapes apart from "
+            "the number of rows")
+    differs = _first_difference(batch, reference)
+    if differs is not None:
+        raise BatchError(differs, hint)
     raise BatchError(
         Say("returned {got}, unlike the first batch ({first})", got=what(batch),
-            first=what(reference)),
-        "Every batch needs the same structure, dtypes and shapes apart from the "
-        "number of rows")
+            first=what(reference)), hint)
+
+
+def _first_difference(batch: Batch, reference: Batch) -> Say | None:
+    """The first array whose dtype or shape (after the rows) differs from the
+    first batch's, said with the dimension that differs; None when the
+    structures differ (then both are shown whole)."""
+    pairs = []
+    for index, (item, ref) in enumerate(zip(batch, reference, strict=False)):
+        got, want = leaves_with_paths(item), leaves_with_paths(ref)
+        if [p for p, _ in got] != [p for p, _ in want]:
+            return None
+        pairs += [(_part(index, path), a, b) for (path, a), (_, b) in zip(got, want,
+                                                                          strict=True)]
+    if len(batch) != len(reference):
+        return None
+    for part, a, b in pairs:
+        if a.dtype != b.dtype:
+            return Say("returned {part} of type {got}, unlike the first batch ({want})",
+                       part=part, got=str(a.dtype), want=str(b.dtype))
+        if a.shape[1:] == b.shape[1:]:
+            continue
+        got, want = Shape(tuple(a.shape)), Shape(tuple(b.shape))
+        if a.ndim != b.ndim:
+            return Say("returned {part} of shape {got}, unlike the first batch "
+                       "({want}): {n} dimensions, not {m}", part=part, got=got,
+                       want=want, n=a.ndim, m=b.ndim)
+        d = next(i for i in range(1, a.ndim) if a.shape[i] != b.shape[i])
+        return Say("returned {part} of shape {got}, unlike the first batch ({want}): "
+                   "dimension {d} is {x}, not {y}", part=part, got=got, want=want,
+                   d=Index(d), x=int(a.shape[d]), y=int(b.shape[d]))
+    return None
 
 
 def model_needs_targets(model: Any) -> bool:
