@@ -66,6 +66,19 @@ def test_getting_started_vignette_knits(tmp_path):
     assert len(re.findall(r'<img src="data:image/png;base64', html)) >= 2
 
 
+def test_from_keras2_vignette_knits_and_measures_live(tmp_path):
+    text = text_of(knit("from-keras2", tmp_path))
+    assert "deprecated" in text  # fit_generator()'s warning, shown as is
+    assert "Final epoch (plot to see history):" in text
+    assert text.count("#> [1] 3 4") == 2  # both initial_epoch forms: epochs 3, 4
+    assert "#> [1] 0" in text  # `<<-` in a worker leaves the session's count
+    assert '#> [1] "kfit_worker_capture_error"' in text
+    assert "validation_steps" in text and "is required by" in text
+    rows = dict(re.findall(r"(generator alone, 40 calls|fit\(\), workers = [01] "
+                           r"\([a-z ]+\))\s+([0-9.]+)", text))
+    assert len(rows) == 3 and all(float(v) > 0 for v in rows.values()), text[-2000:]
+
+
 def test_scaling_out_vignette_trains_under_mirrored_strategy(tmp_path):
     text = text_of(knit("distributed-training", tmp_path, env=world_env("debian")))
     assert "strategy$num_replicas_in_sync\n#> [1] 2" in text  # two replicas
@@ -158,10 +171,11 @@ def test_installed_package_lists_its_vignettes(installed_with_vignettes):
         "distributed-training | Scaling out: several devices, every batch once "
         "(source, "
         "html)",
+        "from-keras2 | From keras 2.x (source, html)",
         "getting-started | Training Keras models from R with kfit (source, html)",
         "kfit-with-keras3 | Using kfit with keras3 (source, html)",
     ]
     doc = installed_with_vignettes / "kfit" / "doc"
     built = {p.name for p in doc.iterdir()}
     assert {"getting-started.html", "kfit-with-keras3.html",
-            "distributed-training.html"} <= built
+            "distributed-training.html", "from-keras2.html"} <= built

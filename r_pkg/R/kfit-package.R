@@ -44,6 +44,11 @@
 #' * `vignette("kfit-with-keras3", package = "kfit")`: a keras3 model
 #'   trained by kfit with keras3's callbacks and an R generator, which
 #'   `fit()` is active, and calling either one explicitly.
+#' * `vignette("distributed-training", package = "kfit")`: several devices
+#'   (MirroredStrategy, JAX's DataParallel), every batch once.
+#' * `vignette("from-keras2", package = "kfit")`: keras 2.x's
+#'   `fit_generator()` code beside its `fit()` form, the 1-based
+#'   `initial_epoch`, what a worker process changes, and what it costs.
 #'
 #' `browseVignettes("kfit")` lists them.
 "_PACKAGE"
