@@ -140,8 +140,15 @@ condition_class <- function(python_class) {
 # The core's error record speaks R already (kfit.words.R renders it): its
 # main line, what was received and a hint become cli bullets.
 abort_from_core <- function(record, history, call) {
+  # The message keeps its own lines (Keras' "Arguments received by ...:" and
+  # its bullets): cli would otherwise reflow them into one paragraph.
+  lines <- strsplit(record$main %||% record$message, "\n", fixed = TRUE)[[1]]
+  lines <- lines[nzchar(trimws(lines))]
+  if (!length(lines)) lines <- ""
+  more <- sprintf("{lines[%d]}", seq_along(lines)[-1])
   bullets <- c(
-    "{record$main %||% record$message}",
+    "{lines[1]}",
+    stats::setNames(more, rep(" ", length(more))),
     x = if (!is.null(record$received)) "Received: {record$received}",
     i = if (!is.null(record$hint)) "{record$hint}"
   )

@@ -13,6 +13,9 @@ test_that("errors from Keras come back as R conditions without the traceback", {
                       class = "kfit_python_error")
   expect_match(conditionMessage(err), "The total size of the tensor must be unchanged",
                fixed = TRUE)
+  # Keras' own lines stay lines: "Arguments received by ...:" starts one
+  expect_match(conditionMessage(err),
+               "\n *Arguments received by Reshape\\.call\\(\\):\n *\u2022 args=")
   expect_no_match(conditionMessage(err), "\033[", fixed = TRUE)
   expect_no_match(conditionMessage(err), "Traceback")
   expect_match(err$python_traceback, "Traceback")
