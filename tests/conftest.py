@@ -46,6 +46,18 @@ def make_model(keras):
 
 
 @pytest.fixture
+def two_inputs(keras):
+    """A compiled model taking its inputs by name: `a` (3 columns), `b` (5)."""
+    a = keras.Input((3,), name="a")
+    b = keras.Input((5,), name="b")
+    out = keras.layers.Dense(2, activation="softmax")(
+        keras.layers.Concatenate()([a, b]))
+    model = keras.Model({"a": a, "b": b}, out)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    return model
+
+
+@pytest.fixture
 def data():
     """200 rows x 4 features, 3 classes (0-based ints)."""
     rng = np.random.default_rng(0)

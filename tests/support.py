@@ -1,4 +1,4 @@
-"""Helpers shared by the tests of generators and R generators."""
+"""Helpers shared by the tests of data sources, generators and R workers."""
 
 from __future__ import annotations
 
@@ -84,3 +84,77 @@ def assert_same_weights(a, b) -> None:
     assert len(a) == len(b)
     for wa, wb in zip(a, b, strict=True):
         np.testing.assert_array_equal(wa, wb)
+
+
+# -- batches and the sources that yield them ------------------------------------
+
+
+def make_batches(n: int, size: int = 16, *, last: int | None = None, n_in: int = 4,
+                 seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """`n` batches (x, y); x[:, 0] holds the batch number (a marker)."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        rows = last if (last is not None and i == n - 1) else size
+        x = rng.normal(size=(rows, n_in)).astype("float32")
+        x[:, 0] = i
+        y = rng.integers(0, 3, size=rows).astype("int32")
+        out.append((x, y))
+    return out
+
+
+def cycle(batches):
+    """An endless Python generator over `batches`."""
+    while True:
+        yield from batches
+
+
+def once(batches):
+    """A Python generator that ends after `batches`."""
+    yield from batches
+
+
+def make_py_dataset(keras, batches, *, delay=None, **kwargs):
+    class Batches(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__(**kwargs)
+            self.threads: list[str] = []
+            self.calls: list[int] = []
+
+        def __len__(self):
+            return len(batches)
+
+        def __getitem__(self, index):
+            self.threads.append(threading.current_thread().name)
+            self.calls.append(index)
+            if delay is not None:
+                time.sleep(delay(index))
+            return batches[index]
+
+    return Batches()
+
+
+# -- R worker processes ----------------------------------------------------------
+
+
+def start_pool(code: str, *, reuse: bool = True):
+    """A started `WorkerPool` of one R worker running the R function `code`."""
+    import dataclasses
+
+    import rpy2.robjects as ro
+
+    from kfit.r.rpy2_host import r_function
+    from kfit.workers.pool import WorkerPool
+
+    plan = r_function(ro.r(code), label="The R generator `gen`").prepare_workers(1)
+    pool = WorkerPool(dataclasses.replace(plan, reuse=reuse), 1,
+                      label="The R generator `gen`")
+    pool.start()
+    return pool
+
+
+def first_value(pool) -> float:
+    """The first value of the next batch worker 1 sends."""
+    frame = pool.receive(1)
+    assert frame.kind == "batch"
+    return float(np.asarray(frame.value.items[0].data)[0])

@@ -12,17 +12,6 @@ from kfit.errors import KfitShapeError
 from kfit.words import Arg, R
 
 
-@pytest.fixture
-def two_inputs(keras):
-    a = keras.Input((3,), name="a")
-    b = keras.Input((5,), name="b")
-    out = keras.layers.Dense(2, activation="softmax")(
-        keras.layers.Concatenate()([a, b]))
-    model = keras.Model({"a": a, "b": b}, out)
-    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
-    return model
-
-
 def test_an_input_of_the_wrong_width_is_said_in_both_languages(make_model) -> None:
     problem = input_problem(make_model(), np.zeros((10, 7)))
     assert problem.path == () and problem.lead == "has"

@@ -7,8 +7,6 @@ The R generator counterparts live in test_data_r_generator.py.
 from __future__ import annotations
 
 import itertools
-import threading
-import time
 import warnings
 
 import numpy as np
@@ -23,59 +21,18 @@ from kfit.errors import (
 
 from support import (
     assert_same_weights,
+    cycle,
     fit,
     fit_generator,
+    make_batches,
+    make_py_dataset,
+    once,
     weights_of,
 )
 
 pytestmark = pytest.mark.trains  # see conftest.py
 
 # -- helpers -------------------------------------------------------------------
-
-
-def make_batches(n: int, size: int = 16, *, last: int | None = None, n_in: int = 4,
-                 seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
-    """`n` batches (x, y); x[:, 0] holds the batch number (a marker)."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(n):
-        rows = last if (last is not None and i == n - 1) else size
-        x = rng.normal(size=(rows, n_in)).astype("float32")
-        x[:, 0] = i
-        y = rng.integers(0, 3, size=rows).astype("int32")
-        out.append((x, y))
-    return out
-
-
-def cycle(batches):
-    """An endless Python generator over `batches`."""
-    while True:
-        yield from batches
-
-
-def once(batches):
-    """A Python generator that ends after `batches`."""
-    yield from batches
-
-
-def make_py_dataset(keras, batches, *, delay=None, **kwargs):
-    class Batches(keras.utils.PyDataset):
-        def __init__(self):
-            super().__init__(**kwargs)
-            self.threads: list[str] = []
-            self.calls: list[int] = []
-
-        def __len__(self):
-            return len(batches)
-
-        def __getitem__(self, index):
-            self.threads.append(threading.current_thread().name)
-            self.calls.append(index)
-            if delay is not None:
-                time.sleep(delay(index))
-            return batches[index]
-
-    return Batches()
 
 
 # -- every kind of source trains, with the right number of steps ------------------

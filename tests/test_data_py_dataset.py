@@ -4,9 +4,7 @@ threads, in order, closed whatever way the fit ends."""
 from __future__ import annotations
 
 import threading
-import time
 
-import numpy as np
 import pytest
 
 from kfit.errors import (
@@ -19,43 +17,11 @@ from support import (
     fit,
     fit_generator,
     kfit_threads,
+    make_batches,
+    make_py_dataset,
 )
 
 pytestmark = pytest.mark.trains  # see conftest.py
-
-
-def make_batches(n: int, size: int = 16, *, last: int | None = None, n_in: int = 4,
-                 seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
-    """`n` batches (x, y); x[:, 0] holds the batch number (a marker)."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(n):
-        rows = last if (last is not None and i == n - 1) else size
-        x = rng.normal(size=(rows, n_in)).astype("float32")
-        x[:, 0] = i
-        y = rng.integers(0, 3, size=rows).astype("int32")
-        out.append((x, y))
-    return out
-
-
-def make_py_dataset(keras, batches, *, delay=None, **kwargs):
-    class Batches(keras.utils.PyDataset):
-        def __init__(self):
-            super().__init__(**kwargs)
-            self.threads: list[str] = []
-            self.calls: list[int] = []
-
-        def __len__(self):
-            return len(batches)
-
-        def __getitem__(self, index):
-            self.threads.append(threading.current_thread().name)
-            self.calls.append(index)
-            if delay is not None:
-                time.sleep(delay(index))
-            return batches[index]
-
-    return Batches()
 
 
 def test_pydataset_workers_fetch_on_several_threads_in_order(keras, recording_model):

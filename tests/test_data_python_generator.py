@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 import warnings
 
-import numpy as np
 import pytest
 
 from kfit.errors import (
@@ -18,37 +17,15 @@ from kfit.errors import (
 from support import (
     assert_same_weights,
     assert_threads_back,
+    cycle,
     fit,
     fit_generator,
+    make_batches,
+    once,
     weights_of,
 )
 
 pytestmark = pytest.mark.trains  # see conftest.py
-
-
-def make_batches(n: int, size: int = 16, *, last: int | None = None, n_in: int = 4,
-                 seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
-    """`n` batches (x, y); x[:, 0] holds the batch number (a marker)."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(n):
-        rows = last if (last is not None and i == n - 1) else size
-        x = rng.normal(size=(rows, n_in)).astype("float32")
-        x[:, 0] = i
-        y = rng.integers(0, 3, size=rows).astype("int32")
-        out.append((x, y))
-    return out
-
-
-def cycle(batches):
-    """An endless Python generator over `batches`."""
-    while True:
-        yield from batches
-
-
-def once(batches):
-    """A Python generator that ends after `batches`."""
-    yield from batches
 
 
 def test_generator_batches_train_in_order_first_batch_once(recording_model):

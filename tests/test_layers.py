@@ -46,7 +46,6 @@ LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     ("kfit.fit", "kfit.viewer"): "optional part: the live view (view_metrics)",
     ("kfit.fit", "kfit.viewer.display"): "optional part: the live view",
     ("kfit.data.streamed", "kfit.data.keras_adapter"): "TensorFlow: Keras' adapter",
-    ("kfit.environment", "kfit.r.session"): "optional part: R under rpy2",
 }
 
 

@@ -3,20 +3,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from kfit.model_spec import loss_name, model_inputs, model_target
-
-
-@pytest.fixture
-def two_inputs(keras):
-    a = keras.Input((3,), name="a")
-    b = keras.Input((5,), name="b")
-    out = keras.layers.Dense(2, activation="softmax")(
-        keras.layers.Concatenate()([a, b]))
-    model = keras.Model({"a": a, "b": b}, out)
-    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
-    return model
 
 
 def test_model_spec_reads_inputs_output_and_loss(make_model, two_inputs, keras) -> None:

@@ -5,43 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from words_cases import TOKENS, VALUES
 
 from kfit.r.codec import RList, RVector
-from kfit.r.values import NA
-from kfit.words import PYTHON, Arg, At, Either, Index, Kind, R, Shape, Value
+from kfit.words import PYTHON, Kind, R, Value
 
 
-@pytest.mark.parametrize("value, shown", [
-    (None, "NULL"),
-    (True, "TRUE"),
-    (3.0, "3"),
-    (2.5, "2.5"),
-    (float("nan"), "NA"),
-    (float("-inf"), "-Inf"),
-    (NA, "NA"),
-    ("a\"b", '"a\\"b"'),
-    ([1, 2], "c(1, 2)"),
-    ([7], "7"),
-    ([], "NULL"),
-    ({"0": 1, "b c": 2}, 'list("0" = 1, "b c" = 2)'),
-    (np.float32(0.5), "0.5"),
-    (np.array([1.0, 2.0]), "c(1, 2)"),
-])
+@pytest.mark.parametrize("value, shown", [(c[0], c[2]) for c in VALUES])
 def test_values(value: object, shown: str) -> None:
     assert R.field(Value(value)) == shown
 
 
-@pytest.mark.parametrize("token, shown", [
-    (Arg("x"), "`x`"),
-    (Arg("validation_data", (1,)), "`validation_data[[2]]`"),
-    (Arg("x", ("a b",)), '`x[["a b"]]`'),
-    (At((4,)), "element 5"),
-    (At((2, 0)), "row 3, column 1"),
-    (At((0, 1, 2)), "[1, 2, 3]"),
-    (Shape((None, 10)), "(NA, 10)"),
-    (Index(0), "1"),
-    (Either("None", "NULL"), "NULL"),
-])
+@pytest.mark.parametrize("token, shown", [(c[0], c[2]) for c in TOKENS])
 def test_positions_arguments_and_shapes(token: object, shown: str) -> None:
     assert R.field(token) == shown
 

@@ -4,41 +4,26 @@ it changes)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 
 import numpy as np
-import rpy2.robjects as ro
 
-from kfit.r.rpy2_host import r_function
 from kfit.workers import process, warm
-from kfit.workers.pool import NEXT, WorkerPool
+from kfit.workers.pool import NEXT
 
-
-def _pool(code: str, *, reuse: bool = True) -> WorkerPool:
-    plan = r_function(ro.r(code), label="The R generator `gen`").prepare_workers(1)
-    pool = WorkerPool(dataclasses.replace(plan, reuse=reuse), 1,
-                      label="The R generator `gen`")
-    pool.start()
-    return pool
-
-
-def _first_value(pool: WorkerPool) -> float:
-    frame = pool.receive(1)
-    assert frame.kind == "batch"
-    return float(np.asarray(frame.value.items[0].data)[0])
+from support import first_value, start_pool
 
 
 def test_a_worker_cut_off_in_the_middle_of_a_batch_ends_quietly() -> None:
     # 32 MB batches: the second one fills the socket and the worker blocks in
     # the middle of writing it when the session closes the pool.
-    pool = _pool("function() list(matrix(0.5, 4096, 2048), matrix(1, 4096, 1))",
+    pool = start_pool("function() list(matrix(0.5, 4096, 2048), matrix(1, 4096, 1))",
                  reuse=False)
     worker = pool._workers[0]
     assert os.path.isdir(worker.tmpdir)
     pool.send(1, [(NEXT, 0)] * 3)
-    assert _first_value(pool) == 0.5
+    assert first_value(pool) == 0.5
     time.sleep(1.0)
     pool.close()
     assert worker.process.returncode == 0  # it ended by itself, not killed
@@ -48,7 +33,7 @@ def test_a_worker_cut_off_in_the_middle_of_a_batch_ends_quietly() -> None:
 
 
 def test_a_worker_deep_in_user_code_is_killed_at_once_and_leaves_no_files() -> None:
-    pool = _pool("function() { Sys.sleep(600); NULL }")
+    pool = start_pool("function() { Sys.sleep(600); NULL }")
     worker = pool._workers[0]
     pool.send(1, [(NEXT, 0)])
     time.sleep(0.5)
@@ -69,7 +54,7 @@ def test_a_batch_whose_structure_changes_is_described_again(monkeypatch) -> None
     code = ("local({ i <- 0; function() { i <<- i + 1; rows <- c(4, 4, 2, 2, 2)[i]; "
             "b <- list(matrix(i, rows, 3), rep(i, rows)); "
             "if (i == 5) names(b) <- c('x', 'y'); b } })")
-    pool = _pool(code)
+    pool = start_pool(code)
     parsed: list[int] = []
     parse = process.buffer_sizes
     monkeypatch.setattr(process, "buffer_sizes",

@@ -3,30 +3,13 @@ the batches the last one asked for ahead."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
-import numpy as np
-import rpy2.robjects as ro
-
 import kfit
-from kfit.r.rpy2_host import r_function
 from kfit.workers import warm
-from kfit.workers.pool import NEXT, WorkerPool
+from kfit.workers.pool import NEXT
 
-
-def _pool(code: str, *, reuse: bool = True) -> WorkerPool:
-    plan = r_function(ro.r(code), label="The R generator `gen`").prepare_workers(1)
-    pool = WorkerPool(dataclasses.replace(plan, reuse=reuse), 1,
-                      label="The R generator `gen`")
-    pool.start()
-    return pool
-
-
-def _first_value(pool: WorkerPool) -> float:
-    frame = pool.receive(1)
-    assert frame.kind == "batch"
-    return float(np.asarray(frame.value.items[0].data)[0])
+from support import first_value, start_pool
 
 
 def test_a_warm_worker_drops_the_batches_asked_ahead_and_serves_the_next_fit() -> None:
@@ -35,17 +18,17 @@ def test_a_warm_worker_drops_the_batches_asked_ahead_and_serves_the_next_fit() -
     # one left unread (3 batches of 400 KB asked for, 1 read).
     code = ("local({ i <- 0; function() { i <<- i + 1; "
             "list(matrix(i, 128, 784), matrix(i, 128, 1)) } })")
-    first = _pool(code)
+    first = start_pool(code)
     pid = first._workers[0].pid
     first.send(1, [(NEXT, 0)] * 3)
-    assert _first_value(first) == 1.0
+    assert first_value(first) == 1.0
     first.close()
     assert warm.WARM.pids() == [pid]
-    second = _pool(code)
+    second = start_pool(code)
     assert second.reused == 1
     assert second._workers[0].pid == pid
     second.send(1, [(NEXT, 0)] * 2)
-    assert [_first_value(second), _first_value(second)] == [1.0, 2.0]
+    assert [first_value(second), first_value(second)] == [1.0, 2.0]
     second.close()
     assert kfit.stop_workers() == 1
     assert warm.WARM.pids() == []

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from kfit.r import session
 
 _context: list[Mapping[str, Any]] = []
 
@@ -39,11 +40,7 @@ def context() -> Mapping[str, Any] | None:
 
 def rpy2_hosts_r() -> bool:
     """True when this Python runs R through rpy2 (and R is not the host):
-    asked of rpy2's side (`kfit.r.session`), only once rpy2 is loaded."""
-    if "rpy2.rinterface" not in sys.modules:
-        return False
-    from kfit.r import session  # optional part: R under rpy2
-
+    asked of rpy2's side (`kfit.r.session`, which loads no rpy2 itself)."""
     return session.rpy2_hosts_r()
 
 
@@ -51,8 +48,6 @@ def r_option(name: str) -> object:
     """R option `name` as a Python scalar, under rpy2 (None if unset / no R)."""
     if not rpy2_hosts_r():
         return None
-    from kfit.r import session
-
     return session.get_option(name)
 
 
@@ -63,9 +58,7 @@ def getenv(name: str) -> str:
     changes the process environment that only R (and C) then read.
     """
     if rpy2_hosts_r():
-        from kfit.r.session import call_r, robjects
-
-        return str(call_r(robjects().r["Sys.getenv"], name)[0])
+        return str(session.call_r(session.robjects().r["Sys.getenv"], name)[0])
     return os.environ.get(name, "")
 
 

@@ -234,15 +234,15 @@ def _first_difference(batch: Batch, reference: Batch) -> Say | None:
     """The first array whose dtype or shape (after the rows) differs from the
     first batch's, said with the dimension that differs; None when the
     structures differ (then both are shown whole)."""
+    if len(batch) != len(reference):
+        return None
     pairs = []
-    for index, (item, ref) in enumerate(zip(batch, reference, strict=False)):
+    for index, (item, ref) in enumerate(zip(batch, reference, strict=True)):
         got, want = leaves_with_paths(item), leaves_with_paths(ref)
         if [p for p, _ in got] != [p for p, _ in want]:
             return None
         pairs += [(_part(index, path), a, b) for (path, a), (_, b) in zip(got, want,
                                                                           strict=True)]
-    if len(batch) != len(reference):
-        return None
     for part, a, b in pairs:
         if a.dtype != b.dtype:
             return Say("returned {part} of type {got}, unlike the first batch ({want})",
