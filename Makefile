@@ -41,7 +41,6 @@ WORLD_cran := KFIT_R_WORLD=cran R_LIBS_USER=$(RLIB_CRAN):$(RLIB) \
 # name less "test-": "^keras3" alone would match nothing there.)
 RTEST_LEAVE_OUT_debian := |keras3
 RTEST_LEAVE_OUT_cran :=
-COMMA := ,
 
 # The cran world's repository: KFIT_CRAN_REPO (a URL or a folder), else
 # ../shared/cran beside the project when it is there, else CRAN itself.
@@ -139,7 +138,23 @@ $(STAMPS)/rpkg: $(R_SOURCES) $(STAMPS)/venv
 	@echo "$(CURDIR)/$(PY)" > $(RLIB)/kfit/python-path
 	@touch $@
 
-demo: setup
+# The R package as users install it, in the same library: built (R CMD build
+# knits the four vignettes, which train: about a minute) and installed from
+# the tarball, so that vignette(package = "kfit") lists them. `make demo` and
+# `make test` do this; `make check` keeps the quick install above, and the
+# next `make demo` or `make test` builds again. The tarball stays in
+# $(BUILT) for rcheck-debian.
+BUILT := $(STAMPS)/built
+$(STAMPS)/rpkg-built: $(STAMPS)/rpkg
+	@echo "== building the R package with its vignettes (log: $(BUILT)/build.log)"
+	@rm -rf $(BUILT) && mkdir -p $(BUILT) && cd $(BUILT) && \
+	  { $(WORLD_debian) R CMD build $(CURDIR)/r_pkg >build.log 2>&1 || { cat build.log; exit 1; }; }
+	@R CMD INSTALL --no-test-load -l $(RLIB) $(BUILT)/kfit_*.tar.gz >$(BUILT)/install.log 2>&1 \
+	  || { cat $(BUILT)/install.log; exit 1; }
+	@echo "$(CURDIR)/$(PY)" > $(RLIB)/kfit/python-path
+	@touch $@
+
+demo: setup $(STAMPS)/rpkg-built
 	Rscript -e 'kfit::kfit_demo(png = "kfit-demo-history.png")'
 
 # ruff, and the core's layers (tests/test_layers.py: no upward import, no
@@ -156,7 +171,7 @@ lint: setup
 RTEST_CHECK := ^(codec|argument-table|history-.*)$$
 check: lint
 	KFIT_CHECK_LANE=1 $(PY) -m pytest -q -p no:cacheprovider -m "not trains"
-	$(WORLD_debian) $(call RTEST_RUN,filter = "$(RTEST_CHECK)")
+	$(WORLD_debian) $(call RTEST_RUN,'$(RTEST_CHECK)')
 
 pytest: setup
 	$(PY) -m pytest -q
@@ -167,30 +182,31 @@ pytest: setup
 RTEST_ALONE := interrupt
 rtest: $(RTEST_WORLDS)
 $(RTEST_WORLDS): rtest-%: rtest-shared-% rtest-alone-%
-RTEST_RUN = NOT_CRAN=true Rscript -e 'testthat::test_dir("r_pkg/tests/testthat", \
-  package = "kfit", load_package = "installed", stop_on_failure = TRUE, $(1))'
+RTEST_RUN = NOT_CRAN=true Rscript setup/run-testthat.R $(1)
 $(addprefix rtest-shared-,$(WORLDS)): rtest-shared-%: setup
 	@echo "== rtest, R world $*"
-	$(WORLD_$*) $(call RTEST_RUN,filter = "(^|/test-)($(RTEST_ALONE)$(RTEST_LEAVE_OUT_$*))"$(COMMA) invert = TRUE)
+	$(WORLD_$*) $(call RTEST_RUN,'(^|/test-)($(RTEST_ALONE)$(RTEST_LEAVE_OUT_$*))' invert)
 $(addprefix rtest-alone-,$(WORLDS)): rtest-alone-%: setup
 	@echo "== rtest, R world $*: test-$(RTEST_ALONE)*.R, alone on the machine"
-	$(WORLD_$*) $(call RTEST_RUN,filter = "(^|/test-)($(RTEST_ALONE))")
+	$(WORLD_$*) $(call RTEST_RUN,'(^|/test-)($(RTEST_ALONE))')
 
 # R CMD check of the built tarball in each world (rcheck-debian, rcheck-cran):
 # the vignettes are built (they train for real, with the world's Python from
-# KFIT_PYTHON) and their code is run again by the check; knitting them a third
-# time (re-building of vignette outputs) is left out: R CMD build has just
-# done it, and tests/test_vignettes.py checks what they show. Anything but
+# KFIT_PYTHON; debian checks the tarball $(STAMPS)/rpkg-built made) and their
+# code is run again by the check; knitting them a third time (re-building of
+# vignette outputs) is left out: R CMD build has just done it, and
+# tests/test_vignettes.py checks what they show. Anything but
 # "Status: OK" fails, a NOTE too.
 # keras3 is in Enhances: missing in the debian world, which is no NOTE with
 # _R_CHECK_PACKAGE_DEPENDS_IGNORE_MISSING_ENHANCES_ (a missing Suggests
 # always is one). Its tests are the testthat suite that rtest has just run in
 # the same world (child Rscripts, minutes): not twice.
 rcheck: $(RCHECK_WORLDS)
-$(RCHECK_WORLDS): rcheck-%: setup
+$(RCHECK_WORLDS): rcheck-%: setup $(STAMPS)/rpkg-built
 	@echo "== rcheck, R world $*"
 	@export $(WORLD_$*) && d=$$(mktemp -d) && cd $$d && \
-	  { R CMD build $(CURDIR)/r_pkg >build.log 2>&1 || { cat build.log; exit 1; }; } && \
+	  if [ $* = debian ]; then cp $(CURDIR)/$(BUILT)/kfit_*.tar.gz .; else \
+	  { R CMD build $(CURDIR)/r_pkg >build.log 2>&1 || { cat build.log; exit 1; }; }; fi && \
 	  NOT_CRAN=true _R_CHECK_FORCE_SUGGESTS_=false \
 	  _R_CHECK_PACKAGE_DEPENDS_IGNORE_MISSING_ENHANCES_=true \
 	  R CMD check --no-manual --no-tests --no-build-vignettes kfit_*.tar.gz; \
@@ -201,7 +217,7 @@ $(RCHECK_WORLDS): rcheck-%: setup
 # then R CMD check in each world | the testthat suites of both worlds but
 # their Ctrl-C files. Those (timings: "stops within 1 s") run afterwards,
 # alone. The first lane's log is shown when it ends.
-test: lint
+test: lint $(STAMPS)/rpkg-built
 	@mkdir -p $(LOGS); log=$(LOGS)/pytest-rcheck.log; \
 	echo "== pytest, then rcheck in each world, beside the R suites (log: $$log)"; \
 	{ $(MAKE) --no-print-directory pytest rcheck >$$log 2>&1; echo $$? >$$log.status; } & \
