@@ -251,12 +251,28 @@ def test_view_metrics_true_false_are_taken_as_given(value, expected, plain_env):
 
 
 @pytest.mark.parametrize(("value", "error"), [
-    ("yes", KfitValueError), ("TRUE", KfitValueError), (2, KfitTypeError),
-    (None, KfitTypeError), (0.5, KfitTypeError)])
+    ("yes", KfitValueError), ("TRUE", KfitValueError), ("", KfitValueError),
+    (2, KfitTypeError), (None, KfitTypeError), (0.5, KfitTypeError)])
 def test_bad_view_metrics_is_an_error_naming_it(value, error):
     with pytest.raises(error) as info:
         args.resolve_view_metrics(value, verbose=1, epochs=EpochRange(1, 2))
-    assert 'must be True, False or "auto"' in check_error(info.value, "view_metrics")
+    message = check_error(info.value, "view_metrics")
+    assert 'must be True, False, "auto" or a folder to keep the page in' in message
+
+
+def test_view_metrics_folder_is_absolute_and_shown(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = args.resolve_view_metrics("runs/iris", verbose=0, epochs=EpochRange(1, 1))
+    assert folder == str(tmp_path / "runs" / "iris")
+    assert not (tmp_path / "runs").exists()  # created when the run starts
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(KfitValueError) as info:
+        args.resolve_view_metrics("a-file", verbose=1, epochs=EpochRange(1, 2))
+    assert "names a file, not a folder" in check_error(info.value, "view_metrics")
+    with pytest.raises(KfitValueError) as info:
+        args.resolve_view_metrics("a-file/run", verbose=1, epochs=EpochRange(1, 2))
+    message = check_error(info.value, "view_metrics")
+    assert f"{tmp_path / 'a-file'} is not a writable folder" in message
 
 
 # ---- batch_size / validation_split / validation_freq ------------------------

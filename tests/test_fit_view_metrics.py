@@ -72,3 +72,22 @@ def test_view_is_off_by_default_outside_rstudio(monkeypatch, make_model, data):
     history = kfit.fit(make_model(), x, y, epochs=2, verbose=1)
     assert history.params["view_metrics"] is False
     assert urls == []
+
+
+def test_view_kept_in_a_folder_outlives_the_run(monkeypatch, make_model, data,
+                                                tmp_path):
+    urls = _opened(monkeypatch)
+    x, y = data
+    monkeypatch.chdir(tmp_path)
+    history = kfit.fit(make_model(), x, y, epochs=3, verbose=0,
+                       view_metrics="runs/first")
+    folder = tmp_path / "runs" / "first"
+    assert history.params["view_metrics"] is True
+    assert history.params["view_url"] == (folder / "index.html").as_uri()
+    assert len(urls) == 1
+    close_views()  # the server goes, the files stay
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "index.html", "metrics.js", "metrics.json"]
+    payload = json.loads((folder / "metrics.json").read_text())
+    assert payload["status"] == "done" and payload["epoch"] == [1, 2, 3]
+    assert payload["metrics"]["loss"] == history.metrics["loss"]

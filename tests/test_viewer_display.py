@@ -24,12 +24,18 @@ def two_views(tmp_path: Path):
         view.close()
 
 
-def test_r_hosts_the_run_the_viewer_first_then_r_s_browser(two_views) -> None:
+def test_r_hosts_the_run_the_viewer_first_then_r_s_browser(two_views, tmp_path
+                                                           ) -> None:
     first, second = two_views
     seen: list[str] = []
-    with environment.r_context({"viewer": seen.append, "tempdir": "/tmp/r"}):
+    with environment.r_context({"viewer": seen.append, "tempdir": str(tmp_path)}):
         assert show(first) == str(first.path) and seen == [str(first.path)]
-        assert run_dir_for_host().startswith("/tmp/r/kfit-view-")
+        assert run_dir_for_host().startswith(f"{tmp_path}/kfit-view-")
+    # A page kept in the user's folder, outside R's tempdir(): RStudio's
+    # viewer cannot show it, the browser opens it.
+    with environment.r_context({"viewer": seen.append, "browse": seen.append,
+                                "tempdir": str(tmp_path / "r-tempdir")}):
+        assert show(second) == second.file_url and seen[-1] == second.file_url
     with environment.r_context({"viewer": None, "browse": seen.append}):
         assert show(second) == second.file_url and seen[-1] == second.file_url
     with environment.r_context({"knitr": True}):

@@ -1,17 +1,19 @@
 """kfit.viewer.page: the live page in a real headless Chromium, opened from the
 local http server (RStudio's viewer) and from a `file://` URL, updated epoch by
-epoch without a reload, stopped when training ends. Screenshots go to
-tests/artifacts/ (git-ignored)."""
+epoch without a reload, stopped when training ends; drawn as `plot()` draws a
+history. Screenshots are compared with tests/snapshots/viewer/ (the new ones
+go to tests/artifacts/, git-ignored)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page
 from viewer_support import (
-    ARTIFACTS,
     CHARTS_JS,
     LEGEND_JS,
     POLL_MS,
+    expect_screenshot,
     hover_epoch,
     open_page,
     status_text,
@@ -137,9 +139,7 @@ def test_live_page_follows_training_without_reload(
     polled = "metrics.json" if mode == "http" else "metrics.js"
     assert any(f"/{polled}?t=" in url for url in requests)
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    name = "viewer.png" if mode == "http" else "viewer-file.png"
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    expect_screenshot(page, "viewer.png" if mode == "http" else "viewer-file.png")
 
 
 def test_early_stop_and_validation_freq(page: Page, view: MetricsView) -> None:
@@ -161,10 +161,9 @@ def test_early_stop_and_validation_freq(page: Page, view: MetricsView) -> None:
     # Stopped early: the x axis fits the epochs that ran, not 1..10.
     x_max = page.evaluate("() => window.kfit.charts.loss.u.scales.x.max")
     assert 5 <= x_max < 6
-    ARTIFACTS.mkdir(exist_ok=True)
     page.emulate_media(color_scheme="dark")
     page.wait_for_timeout(100)
-    page.screenshot(path=str(ARTIFACTS / "viewer-dark.png"), full_page=True)
+    expect_screenshot(page, "viewer-dark.png")
 
 
 def test_non_finite_values_and_interruption(page: Page, view: MetricsView) -> None:
@@ -180,3 +179,90 @@ def test_non_finite_values_and_interruption(page: Page, view: MetricsView) -> No
     assert page.evaluate(LEGEND_JS, "loss")[1] == ["training", "NaN"]
     page.wait_for_timeout(3 * POLL_MS)
     assert page.evaluate("() => window.kfit.polls") == 1
+
+
+def _keras_run(view: MetricsView, epochs: int, validation_freq: int = 2) -> dict:
+    """A run as Keras logs it: float32 values, accuracy before loss,
+    validation every `validation_freq` epochs. Returns the logs by epoch."""
+    view.begin(epochs=epochs, initial_epoch=1)
+    logs_by_epoch = {}
+    for epoch in range(1, epochs + 1):
+        logs = {"accuracy": np.float32(0.5 + 0.4 * (1 - 0.8 ** epoch)),
+                "loss": np.float32(1.1 * 0.85 ** epoch + 0.013 * (epoch % 3))}
+        if epoch % validation_freq == 0:
+            logs |= {"val_accuracy": np.float32(0.45 + 0.4 * (1 - 0.8 ** epoch)),
+                     "val_loss": np.float32(1.2 * 0.87 ** epoch)}
+        view.add_epoch(epoch, {k: float(v) for k, v in logs.items()})
+        logs_by_epoch[epoch] = logs
+    view.end()
+    return logs_by_epoch
+
+
+def _short(value: np.float32) -> str:
+    """4 significant digits, as the page (and R's print()) shows them."""
+    return repr(float(f"{float(value):.4g}"))
+
+
+def test_page_reads_like_plot(page: Page, view: MetricsView) -> None:
+    logs = _keras_run(view, epochs=12)
+    open_page(page, view, "file")
+    page.wait_for_function("() => window.kfit.polling === false")
+
+    # plot()'s panel order (Keras' order: accuracy, then loss), axis titles.
+    assert page.locator(".kfit-card h2").all_inner_texts() == ["accuracy", "loss"]
+    assert page.evaluate("""() => ['accuracy', 'loss'].map(m =>
+        window.kfit.charts[m].u.axes.map(a => a.label))""") == [
+        ["epoch", "accuracy"], ["epoch", "loss"]]
+
+    # 4 significant digits in the legend, not float32 noise (0.7951, not
+    # 0.79513603).
+    last = logs[12]
+    assert page.evaluate(LEGEND_JS, "loss") == [
+        ["epoch", "12"], ["training", _short(last["loss"])],
+        ["validation", _short(last["val_loss"])]]
+    assert len(str(last["loss"])) > len(_short(last["loss"])) + 2
+
+    # The x axis has a tick at the first epoch, then whole steps.
+    assert page.evaluate("() => window.kfit.charts.loss.u.axes[0]._splits") == [
+        1, 2, 4, 6, 8, 10, 12]
+
+    # Epochs without validation are gaps: each validation value is a point
+    # alone, no line is drawn across the epochs between.
+    assert page.evaluate("""() => window.kfit.charts.loss.u.series.slice(1)
+        .map(s => s.spanGaps)""") == [False, False]
+
+    # One cursor for every card: hovering epoch 6 of loss shows epoch 6's
+    # values in the accuracy card too.
+    hover_epoch(page, "loss", 6)
+    page.wait_for_function(
+        '() => document.querySelector(\'.kfit-card[data-metric="accuracy"] '
+        ".u-series:first-child .u-value').textContent === '6'"
+    )
+    assert page.evaluate(LEGEND_JS, "accuracy") == [
+        ["epoch", "6"], ["training", _short(logs[6]["accuracy"])],
+        ["validation", _short(logs[6]["val_accuracy"])]]
+    expect_screenshot(page, "viewer-plot-hover.png")
+    page.mouse.move(5, 5)
+
+    # The table shows 4 digits too, the full value as the cell's tooltip.
+    page.locator(".kfit-values summary").click()
+    cell = page.locator(".kfit-values tr").nth(2).locator("td").nth(2)
+    assert cell.inner_text() == _short(logs[2]["loss"])
+    assert cell.get_attribute("title") == str(logs[2]["loss"])
+    page.locator(".kfit-values summary").click()
+    expect_screenshot(page, "viewer-plot.png")
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_timeout(100)
+    expect_screenshot(page, "viewer-plot-dark.png")
+
+
+def test_long_run_ticks_start_at_the_first_epoch(page: Page, view: MetricsView
+                                                 ) -> None:
+    _keras_run(view, epochs=100, validation_freq=1)
+    open_page(page, view, "http")
+    page.wait_for_function("() => window.kfit.polling === false")
+    splits = page.evaluate("() => window.kfit.charts.loss.u.axes[0]._splits")
+    step = splits[2] - splits[1]
+    assert splits[0] == 1 and step in (10, 20, 25)
+    assert splits[1:] == list(range(step, 101, step))
+    expect_screenshot(page, "viewer-plot-100.png")

@@ -4,7 +4,7 @@ documents."""
 from __future__ import annotations
 
 from playwright.sync_api import Page
-from viewer_support import ARTIFACTS, CHARTS_JS, POLL_MS, status_text
+from viewer_support import CHARTS_JS, POLL_MS, expect_screenshot, status_text
 
 from kfit.viewer import (
     MetricsView,
@@ -38,5 +38,4 @@ def test_static_snapshot_is_self_contained(page: Page, view: MetricsView) -> Non
     page.wait_for_timeout(3 * POLL_MS)
     assert page.evaluate("() => [window.kfit.polls, window.kfit.polling]") == [0, False]
     assert requests == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "viewer-snapshot.png"), full_page=True)
+    expect_screenshot(page, "viewer-snapshot.png")

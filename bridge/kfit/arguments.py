@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import numbers
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +24,11 @@ AUTO = "auto"
 TRUE_FALSE = Either("True or False", "TRUE or FALSE")
 TRUE_COMMA_FALSE = Either("True, False", "TRUE, FALSE")
 NULL = Either("None", "NULL")
-VIEW_PROBLEM = Say('must be {flags} or "auto".', flags=TRUE_COMMA_FALSE)
-VIEW_HINT = '"auto" shows the live chart in RStudio\'s viewer for more than one epoch.'
+VIEW_PROBLEM = Say('must be {flags}, "auto" or a folder to keep the page in.',
+                   flags=TRUE_COMMA_FALSE)
+VIEW_HINT = ('"auto" shows the live chart in RStudio\'s viewer for more than one '
+             'epoch; a folder (e.g. "runs/iris") shows it and keeps it there after '
+             'the session ends.')
 
 
 
@@ -157,19 +161,48 @@ def resolve_verbose(verbose: Any) -> int:
 
 
 def resolve_view_metrics(view_metrics: Any, *, verbose: int, epochs: EpochRange
-                         ) -> bool:
-    """True/False; "auto" is on only in RStudio with a viewer, for >1 epoch."""
+                         ) -> bool | str:
+    """True/False, or the absolute path of a folder to write the live view to
+    (shown as with True, and kept: its `index.html` opens after the session
+    ends); "auto" is on only in RStudio with a viewer, for >1 epoch."""
     view_metrics = scalar(view_metrics)
     if isinstance(view_metrics, str):
-        if view_metrics != AUTO:
-            raise KfitValueError("view_metrics", VIEW_PROBLEM, view_metrics, VIEW_HINT)
-        return (epochs.count > 1 and verbose > 0 and environment.in_rstudio()
-                and environment.has_viewer())
+        if view_metrics == AUTO:
+            return (epochs.count > 1 and verbose > 0 and environment.in_rstudio()
+                    and environment.has_viewer())
+        return _view_folder(view_metrics)
     if isinstance(view_metrics, bool):
         return view_metrics
     if is_whole_number(view_metrics) and int(view_metrics) in (0, 1):
         return bool(view_metrics)
     raise KfitTypeError("view_metrics", VIEW_PROBLEM, view_metrics, VIEW_HINT)
+
+
+_FLAG_WORDS = frozenset({"true", "false", "t", "f", "yes", "no", "on", "off"})
+
+
+def _view_folder(value: str) -> str:
+    """`view_metrics` as a folder: absolute, and a folder or creatable as one."""
+    if not value.strip():
+        raise KfitValueError("view_metrics", VIEW_PROBLEM, value, VIEW_HINT)
+    if value.strip().lower() in _FLAG_WORDS:  # a flag in quotes, not a folder
+        raise KfitValueError("view_metrics", VIEW_PROBLEM, value,
+                             Say("Write {flags} without quotes; a folder's name "
+                                 "cannot be a yes or a no.", flags=TRUE_COMMA_FALSE))
+    path = os.path.abspath(os.path.expanduser(value))
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise KfitValueError("view_metrics", "names a file, not a folder.", value,
+                             "Give a folder for the page (created if needed), "
+                             "e.g. \"runs/iris\".")
+    parent = path
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent) or not os.access(parent, os.W_OK | os.X_OK):
+        raise KfitValueError("view_metrics", Say("is a folder that cannot be made: "
+                                                 "{parent} is not a writable "
+                                                 "folder.", parent=parent),
+                             value, "Give a folder you can write to.")
+    return path
 
 
 def check_batch_size(name: str, value: Any) -> int | None:

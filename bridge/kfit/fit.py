@@ -66,7 +66,8 @@ def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
         validation_batch_size: rows per validation batch (arrays).
         validation_freq: validate every N epochs, or after the listed epochs.
         verbose: 0, 1, 2 or "auto" (1; 2 under knitr or with TF_CONFIG set).
-        view_metrics: True, False or "auto" (RStudio viewer, > 1 epoch).
+        view_metrics: True, False, "auto" (RStudio viewer, > 1 epoch), or a
+            folder to write the live page to and keep it in.
         workers: (kfit extension) where an R function runs: 0 in this
             session between steps; 1 (default) in one R worker process; N in
             N processes (index datasets). Threads loading a PyDataset.
@@ -234,6 +235,7 @@ class _Settings:
     validation_freq: int | list[int]
     verbose: int
     show_view: bool
+    view_dir: str | None
     shuffle: bool
     callbacks: list[Any]
     x_argument: str
@@ -259,6 +261,8 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
     _check_distribution(model)
     epoch_range = args.resolve_epochs(epochs, initial_epoch, zero_based=legacy_epochs)
     resolved_verbose = args.resolve_verbose(verbose)
+    view_choice = args.resolve_view_metrics(view_metrics, verbose=resolved_verbose,
+                                            epochs=epoch_range)
     settings = _Settings(
         epochs=epoch_range,
         batch_size=args.check_batch_size("batch_size", batch_size),
@@ -276,8 +280,8 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
         split=args.check_validation_split(validation_split),
         validation_freq=args.resolve_validation_freq(validation_freq),
         verbose=resolved_verbose,
-        show_view=args.resolve_view_metrics(view_metrics, verbose=resolved_verbose,
-                                            epochs=epoch_range),
+        show_view=bool(view_choice),
+        view_dir=view_choice if isinstance(view_choice, str) else None,
         shuffle=args.flag("shuffle", shuffle),
         callbacks=_check_callbacks(callbacks),
         x_argument=x_argument, legacy=legacy_epochs)
@@ -294,7 +298,7 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
         history = _history(settings, train_feed, val_feed)
         callbacks = settings.callbacks
         if settings.show_view:
-            view, view_callback = _live_view(epoch_range)
+            view, view_callback = _live_view(epoch_range, settings.view_dir)
             callbacks = [*callbacks, view_callback]
             history.params["view_url"] = view.file_url
         result = train(Run(model=model, train=train_feed, validation=val_feed,
@@ -403,12 +407,13 @@ def _history(settings: _Settings, train_feed: Any, val_feed: Any
     return history
 
 
-def _live_view(epochs: args.EpochRange) -> tuple[Any, Any]:
-    """A live metrics view for this run, opened where the user sees it."""
+def _live_view(epochs: args.EpochRange, folder: str | None) -> tuple[Any, Any]:
+    """A live metrics view for this run, in `folder` (else a temporary one),
+    opened where the user sees it."""
     from kfit.viewer import MetricsView, make_view_callback  # only with a view
     from kfit.viewer.display import run_dir_for_host, show
 
-    view = MetricsView(run_dir_for_host(), title="kfit training")
+    view = MetricsView(folder or run_dir_for_host(), title="kfit training")
     callback = make_view_callback(view, epochs.keras_initial_epoch, epochs.last)
     show(view)
     return view, callback

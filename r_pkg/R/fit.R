@@ -136,11 +136,15 @@ generics::fit
 #'   the epochs listed, e.g. `c(1, 5, 10)`.
 #' @param verbose 0 (silent), 1 (progress bar), 2 (one line per epoch) or
 #'   `"auto"`: 1, or 2 under knitr.
-#' @param view_metrics Show a live chart of the metrics: `TRUE`, `FALSE` or
-#'   `"auto"`. `"auto"` shows it in RStudio's viewer, and only when more than
-#'   one epoch runs and `verbose` is above 0. `TRUE` outside RStudio opens
-#'   the page in the browser (`browseURL()`); under knitr nothing opens, and
-#'   the final chart is left in the document.
+#' @param view_metrics Show a live chart of the metrics: `TRUE`, `FALSE`,
+#'   `"auto"` or a folder. `"auto"` shows it in RStudio's viewer, and only
+#'   when more than one epoch runs and `verbose` is above 0. `TRUE` outside
+#'   RStudio opens the page in the browser (`browseURL()`); under knitr
+#'   nothing opens, and the final chart is left in the document. The page
+#'   lives in the session's [tempdir()] and goes with it: a folder (e.g.
+#'   `"runs/iris"`, created if needed) shows it as `TRUE` does and keeps it
+#'   there (`index.html`, to open later; the run's page address is
+#'   `history$params$view_url`).
 #' @param workers (kfit extension) Where an R function `x` runs: `0` in this
 #'   session, `1` (default) in one R worker process, `N` in `N` processes
 #'   (index datasets `function(i)`); threads loading a `PyDataset`. See the

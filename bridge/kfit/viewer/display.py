@@ -4,8 +4,9 @@ Called on the main thread before training starts.
 - Under knitr nothing is live: nothing is opened; the R package leaves the
   final chart in the document.
 - With R as host: RStudio's `getOption("viewer")` with the page's path in
-  R's tempdir() (RStudio serves it), else `utils::browseURL()` on the
-  file:// URL (the page polls a script file there). Both are R functions
+  R's tempdir() (RStudio serves it), else (no RStudio, or a page kept in a
+  folder of the user's: `view_metrics = "runs/iris"`) `utils::browseURL()`
+  on the file:// URL (the page polls a script file there). Both are R functions
   the R package handed over for the run (`environment.r_context`).
 - From Python (also when Python runs R through rpy2): `webbrowser`, on a
   local http server on 127.0.0.1.
@@ -41,12 +42,21 @@ def show(view: MetricsView) -> str | None:
     if ctx is None:
         return view.open_in_browser()
     viewer = ctx.get("viewer")
-    if viewer is not None:
+    if viewer is not None and _inside(view.path, ctx.get("tempdir")):
         path = str(view.path)
         viewer(path)
         return path
     ctx["browse"](view.file_url)
     return view.file_url
+
+
+def _inside(path: os.PathLike[str], folder: object) -> bool:
+    """Whether `path` is in `folder`: RStudio's viewer shows only pages in
+    the session's tempdir(); a page kept elsewhere opens in the browser."""
+    if not folder:
+        return False
+    root = os.path.realpath(str(folder))
+    return os.path.commonpath([os.path.realpath(path), root]) == root
 
 
 def run_dir_for_host() -> str | None:

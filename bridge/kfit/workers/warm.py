@@ -37,7 +37,11 @@ from kfit.workers.process import REQUEST, RESET, WorkerProcess, read_frame
 from kfit.workers.socket_reader import ConnectionClosed
 
 MAX_IDLE = 16  # idle workers kept at most (the oldest go first)
-_TAKE_WAIT = 0.5  # seconds a new fit waits for a worker still finishing the last one
+# Seconds a new fit waits for workers still finishing the last fit (a reset
+# is a gc() and an unlink, milliseconds, but seconds on a loaded machine: a
+# new R process costs more). One not idle by then is stopped, so that the
+# session never keeps more idle workers than its fits use.
+_TAKE_WAIT = 5.0
 
 
 class WarmWorkers:
@@ -54,20 +58,25 @@ class WarmWorkers:
         return next(self._ids)
 
     def take(self, key: Any, count: int) -> list[WorkerProcess]:
-        """Up to `count` idle workers for R `key`, no longer parked. Waits a
-        little for workers still finishing their last fit."""
+        """Up to `count` idle workers for R `key`, no longer parked. Waits
+        (`_TAKE_WAIT`) for workers still finishing their last fit, and stops
+        those that do not finish in time."""
         end = time.monotonic() + _TAKE_WAIT
         while True:
             with self._lock:
                 mine = [w for w in self._parked if w.key == key and w.alive()]
                 ready = [w for w in mine if w.idle.is_set()]
-                if len(ready) >= count or len(ready) == len(mine) \
-                        or time.monotonic() > end:
+                late = time.monotonic() > end
+                if len(ready) >= count or len(ready) == len(mine) or late:
                     taken = ready[:count]
-                    for worker in taken:
+                    stuck = [w for w in mine if not w.idle.is_set()] if late else []
+                    for worker in taken + stuck:
                         self._parked.remove(worker)
-                    return taken
+                    break
             time.sleep(0.005)
+        for worker in stuck:
+            self._stop(worker)
+        return taken
 
     def park(self, worker: WorkerProcess) -> None:
         """Take back `worker` after a clean fit: RESET it and read what it
