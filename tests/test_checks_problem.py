@@ -40,5 +40,5 @@ def test_one_problem_raised_for_an_argument_and_for_a_batch() -> None:
     assert isinstance(argument_error(labels, Arg("y"), None), KfitLabelError)
     batch = batch_error(problem, "inputs")
     assert isinstance(batch, BatchError)
-    assert str(batch) == "returned `inputs[1]` with 7 columns. Drop one"
+    assert str(batch) == "returned `inputs[1]` with 7 columns\nHint: Drop one."
     assert Hint("end here.", sentence=False).render(R) == "end here."

@@ -14,21 +14,59 @@ from kfit.words import PYTHON, Arg, Value, Words, render
 class KfitError(Exception):
     """Base class of every error kfit raises on purpose.
 
+    Every kfit error has one layout: a main line, what was received (if
+    anything) and a hint (if any); R shows them as cli's `!`, `x` and `i`
+    bullets, Python as lines of their own ("Received: ...", "Hint: ...").
+
     Attributes:
-        text: the message as a `kfit.words.Say` (or plain text), so that each
-            language shows it in its own words: `str()` is Python's,
+        text: the main line as a `kfit.words.Say` (or plain text), so that
+            each language shows it in its own words: `str()` is Python's,
             `render(kfit.words.R)` R's.
+        received: what was received, in words (text or `Say`), or None.
+        hint: how to fix it (text or `Say`), or None.
     """
 
-    def __init__(self, text: Any = "", *args: Any) -> None:
+    received: Any = None
+    hint: Any = None
+
+    def __init__(self, text: Any = "", *args: Any, received: Any = None,
+                 hint: Any = None) -> None:
         self.text = text
-        super().__init__(render(text, PYTHON), *args)
+        if received is not None:
+            self.received = received
+        if hint is not None:
+            self.hint = hint
+        super().__init__(self.render(PYTHON), *args)
+
+    def parts(self, words: Words) -> dict[str, str]:
+        """The message's parts in `words`' language: main, received, hint."""
+        out = {"main": render(self.text, words)}
+        if self.received is not None:
+            out["received"] = render(self.received, words)
+        if self.hint:
+            out["hint"] = _sentence(render(self.hint, words))
+        return out
 
     def render(self, words: Words) -> str:
-        return render(self.text, words)
+        parts = self.parts(words)
+        lines = [parts["main"]]
+        if "received" in parts:
+            lines.append(f"Received: {parts['received']}")
+        if "hint" in parts:
+            lines.append(f"Hint: {parts['hint']}")
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.render(PYTHON)
+
+
+def _sentence(text: str) -> str:
+    """A hint as a sentence: a capital first, a full stop last."""
+    text = text.strip()
+    if not text:
+        return text
+    end = "" if text[-1] in ".!?" else "."
+    return f"{text[0].upper()}{text[1:]}{end}"
 
 
 class KfitArgumentError(KfitError):
@@ -69,18 +107,8 @@ class KfitArgumentError(KfitError):
             out["received"] = (f"{words.argument(self.where.name, self.where.path)}"
                                f"={shown}" if words is PYTHON else shown)
         if self.hint:
-            hint = render(self.hint, words)
-            out["hint"] = f"{hint[0].upper()}{hint[1:]}"
+            out["hint"] = _sentence(render(self.hint, words))
         return out
-
-    def render(self, words: Words) -> str:
-        parts = self.parts(words)
-        lines = [parts["main"]]
-        if "received" in parts:
-            lines.append(f"Received: {parts['received']}")
-        if "hint" in parts:
-            lines.append(f"Hint: {parts['hint']}")
-        return "\n".join(lines)
 
 
 class KfitValueError(KfitArgumentError, ValueError):
@@ -124,9 +152,10 @@ class KfitTrainingError(KfitError, RuntimeError):
         step: the 1-based step within that epoch, if known.
     """
 
-    def __init__(self, message: str, *, history: Any = None,
-                 epoch: int | None = None, step: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: Any, *, history: Any = None,
+                 epoch: int | None = None, step: int | None = None,
+                 received: Any = None, hint: Any = None) -> None:
+        super().__init__(message, received=received, hint=hint)
         self.history = history
         self.epoch = epoch
         self.step = step

@@ -30,6 +30,7 @@ from kfit.callbacks import (
 from kfit.data.base import Feed
 from kfit.data.producer import SourceError, as_worker_error
 from kfit.errors import (
+    KfitArgumentError,
     KfitCallbackError,
     KfitError,
     KfitTrainingError,
@@ -174,12 +175,17 @@ def _training_error(error: BaseException, streams: list[Any],
         wrapped: KfitTrainingError | None = as_worker_error(error)
         if wrapped is None:
             wrapped = KfitTrainingError(error.text, history=history,
-                                        epoch=error.epoch, step=error.step)
+                                        epoch=error.epoch, step=error.step,
+                                        received=error.received, hint=error.hint)
             wrapped.__cause__ = error.original or error
         wrapped.history = history
         return wrapped
     if isinstance(error, KfitError) and not isinstance(error, KfitTrainingError):
-        wrapped = KfitTrainingError(str(error), history=history)
+        if isinstance(error, KfitArgumentError):  # its parts are in str()
+            wrapped = KfitTrainingError(str(error), history=history)
+        else:
+            wrapped = KfitTrainingError(error.text, history=history,
+                                        received=error.received, hint=error.hint)
         wrapped.__cause__ = error
         return wrapped
     if isinstance(error, KfitTrainingError) and error.history is None:

@@ -9,7 +9,7 @@
 # session outside knitr, and only where keras3 is installed (its `fit()` is
 # the one kfit's could be mistaken for). system.file() does not load keras3.
 .onAttach <- function(libname, pkgname) {
-  if (!interactive() || isTRUE(getOption("knitr.in.progress"))) {
+  if (!says_hello()) {
     return(invisible())
   }
   if (nzchar(system.file(package = "keras3"))) {
@@ -20,12 +20,30 @@
   }
 }
 
+# Whether a start-up line reaches someone: an interactive session (rlang's
+# rule: options(rlang_interactive =) decides when set), outside knitr.
+says_hello <- function() {
+  rlang::is_interactive() && !isTRUE(getOption("knitr.in.progress"))
+}
+
+# Run when keras3's namespace loads after kfit's. R has just noted
+# "Registered S3 methods overwritten by 'keras3'", fit()'s method among them:
+# kfit takes that one back, and says so under R's note where someone reads
+# it. (keras3's own methods for keras_training_history stay: kfit's
+# histories have their own class.)
 reclaim_fit <- function(...) {
   if (!isNamespaceLoaded("kfit")) {
     return(invisible(FALSE))
   }
+  taken <- !identical(fit_owner(), "kfit")
   registerS3method("fit", "keras.src.models.model.Model", fit.keras.src.models.model.Model,
                    envir = asNamespace("generics"))
+  if (taken && says_hello()) {
+    packageStartupMessage(
+      "kfit: fit() on a Keras model stays kfit's (taken back from keras3); ",
+      "keras3_fit() calls keras3's."
+    )
+  }
   invisible(TRUE)
 }
 

@@ -42,9 +42,7 @@ class BatchError(KfitDataError):
 
     def __init__(self, problem: Any, hint: Any = None) -> None:
         self.problem = problem
-        self.hint = hint
-        super().__init__(problem if hint is None else Say("{p}. {h}", p=problem,
-                                                          h=hint))
+        super().__init__(problem, hint=hint)
 
 
 def what(value: Any) -> Any:

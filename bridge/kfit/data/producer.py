@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kfit.class_weight import ClassWeight
-from kfit.data.batch import Batch, batch_spec, check_like, normalize_batch
+from kfit.data.batch import Batch, batch_spec, check_like, normalize_batch, what
 from kfit.data.stream import END, BatchStream, Failure, Position
 from kfit.errors import KfitDataError, KfitWorkerError, RError
 from kfit.words import Say
@@ -34,8 +34,9 @@ class SourceError(KfitDataError):
 
     def __init__(self, message: Any, epoch: int | None, step: int | None,
                  original: BaseException | None = None, *,
-                 argument: str | None = None) -> None:
-        super().__init__(message)
+                 argument: str | None = None, received: Any = None,
+                 hint: Any = None) -> None:
+        super().__init__(message, received=received, hint=hint)
         self.argument = argument
         self.epoch = epoch
         self.step = step
@@ -126,7 +127,9 @@ class StreamProducer:
                 epoch, step = self.first_at or (self.position.epoch, 1)
                 raise SourceError(_bad_batch(self.label, error,
                                              f"epoch {epoch}, step {step}"),
-                                  epoch, step, argument=self.argument) from None
+                                  epoch, step, argument=self.argument,
+                                  received=what(self.first),
+                                  hint=getattr(error, "hint", None)) from None
         self._check_each = each
 
     # -- during training -----------------------------------------------------
@@ -171,7 +174,8 @@ class StreamProducer:
         except KfitDataError as error:  # the source returned something unusable
             self.finished = True
             return Failure(SourceError(_bad_batch(self.label, error, where),
-                                       pos.epoch, pos.step, argument=self.argument),
+                                       pos.epoch, pos.step, argument=self.argument,
+                                       hint=getattr(error, "hint", None)),
                            pos.epoch, pos.step)
         except Exception as error:  # the user's generator failed
             self.finished = True
@@ -200,22 +204,20 @@ class StreamProducer:
         except KfitDataError as error:
             self.finished = True
             return Failure(SourceError(_bad_batch(self.label, error, where),
-                                       pos.epoch, pos.step, argument=self.argument),
+                                       pos.epoch, pos.step, argument=self.argument,
+                                       received=what(raw),
+                                       hint=getattr(error, "hint", None)),
                            pos.epoch, pos.step)
         pos.advance()
         return batch
 
 
 def _bad_batch(label: str, error: KfitDataError, where: str) -> Say:
-    """"<source> <problem> (at <where>). <Hint>.", in each language's words."""
+    """The main line, "<source> <problem> (at <where>).", in each language's
+    words; the error's hint goes on a line of its own."""
     problem = getattr(error, "problem", error.text)
-    hint = getattr(error, "hint", None)
-    if hint is None:
-        return Say("{label} {problem} (at {where}).", label=label, problem=problem,
-                   where=where)
-    end = "" if str(hint).rstrip().endswith(".") else "."
-    return Say("{label} {problem} (at {where}). {hint}{end}", label=label,
-               problem=problem, where=where, hint=hint, end=end)
+    return Say("{label} {problem} (at {where}).", label=label, problem=problem,
+               where=where)
 
 
 def _message(error: BaseException) -> str:

@@ -179,7 +179,7 @@ def _error_record(error: BaseException) -> dict[str, Any]:
         out.update(error.parts(words.R))
         out["where"] = words.R.argument(error.where.name, error.where.path)
     elif isinstance(error, KfitError):
-        out["main"] = error.render(words.R)
+        out.update(error.parts(words.R))
     else:
         out["main"] = foreign_message(error)
     out["message"] = "\n".join(out[k] for k in ("main", "received", "hint") if k in out)

@@ -188,3 +188,44 @@ test_that("an interrupt in kfit's own R code around the core is an interrupted r
   h2 <- fit(small_model(), gen, steps_per_epoch = 2, epochs = 2, verbose = 0)
   expect_length(h2$metrics$loss, 2L)
 })
+
+test_that("after Ctrl-C in a progress bar, the warning and a worker's message start a line", {
+  skip_if_no_core()
+  skip_on_os("windows") # SIGINT is a POSIX signal
+  script <- withr::local_tempfile(fileext = ".R")
+  ready <- withr::local_tempfile()
+  output <- withr::local_tempfile()
+  writeLines(c(
+    "library(kfit)",
+    "keras <- reticulate::import('keras')",
+    "model <- keras$Sequential(list(keras$Input(shape = list(4L)), keras$layers$Dense(1L)))",
+    "model$compile(optimizer = 'adam', loss = 'mse')",
+    "ready <- commandArgs(TRUE)[1]",
+    "n <- 0",
+    "gen <- function() {",
+    "  n <<- n + 1",
+    "  if (n == 3) message('worker says hello')",
+    "  if (n == 30) file.create(ready)",
+    "  Sys.sleep(0.02)",
+    "  list(matrix(runif(32), 8, 4), runif(8))",
+    "}",
+    "h <- fit(model, gen, steps_per_epoch = 1000, epochs = 2, verbose = 1)",
+    "cat('EPOCHS:', length(h$metrics$loss), '\\n')"
+  ), script)
+  command <- paste(
+    paste0("R_LIBS=", shQuote(paste(.libPaths(), collapse = ":"))),
+    shQuote(file.path(R.home("bin"), "Rscript")), shQuote(script), shQuote(ready),
+    ">", shQuote(output), "2>&1 &",
+    "pid=$!; for i in $(seq 600); do [ -f", shQuote(ready), "] && break; sleep 0.1; done;",
+    "sleep 0.3; kill -INT $pid; wait $pid"
+  )
+  system2("bash", c("-c", shQuote(command)))
+  out <- readChar(output, file.size(output), useBytes = TRUE)
+  info <- substr(out, max(1, nchar(out) - 2000), nchar(out))
+  # Keras' bar redraws its line with "\r"; what follows it begins a line.
+  expect_match(out, "\r", fixed = TRUE, info = info)
+  expect_match(out, "(^|\n)\\[kfit worker 1\\] worker says hello\n", info = info)
+  expect_match(out, "\nWarning message:\n", fixed = TRUE, info = info)
+  expect_match(out, "Training was interrupted", fixed = TRUE, info = info)
+  expect_match(out, "EPOCHS: 0", fixed = TRUE, info = info)
+})

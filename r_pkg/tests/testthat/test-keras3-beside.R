@@ -150,3 +150,27 @@ test_that("kfit, then keras3's namespace loads (a keras3:: call): fit() stays kf
   expect_beside(res)
   expect_identical(res$lambda_from, "kfit")
 })
+
+test_that("keras3 loaded after kfit: under R's note, one line says fit() stays kfit's", {
+  skip_if_no_k3()
+  out <- session_output(c("library(kfit)", "library(keras3)"), interactive = TRUE)
+  note <- regexpr("Registered S3 methods overwritten by 'keras3':", out, fixed = TRUE)
+  expect_gt(note, 0L)
+  expect_identical(kfit_said(out), c(
+    paste0("kfit: fit() on a Keras model is kfit's, also once keras3 loads; ",
+           "keras3_fit() calls keras3's."),
+    paste0("kfit: fit() on a Keras model stays kfit's (taken back from keras3); ",
+           "keras3_fit() calls keras3's.")
+  ))
+  expect_gt(regexpr("stays kfit's", out, fixed = TRUE), note)
+  # In a script, R's note alone (kfit says nothing there).
+  out <- session_output(c("library(kfit)", "library(keras3)"), interactive = FALSE)
+  expect_match(out, "Registered S3 methods overwritten by 'keras3'", fixed = TRUE)
+  expect_length(kfit_said(out), 0L)
+  # keras3 first, then kfit: R notes kfit's methods over keras3's, which is
+  # what kfit's one line says.
+  out <- session_output(c("library(keras3)", "library(kfit)"), interactive = TRUE)
+  expect_match(out, "Registered S3 methods overwritten by 'kfit'", fixed = TRUE)
+  expect_no_match(out, "overwritten by 'keras3'", fixed = TRUE)
+  expect_length(kfit_said(out), 1L)
+})

@@ -1,23 +1,11 @@
 # What library(kfit) says (R/zzz.R): one short line in an interactive session
 # where keras3 is installed, nothing in scripts, knitr or without keras3.
-# kfit's fit() method reclaimed after keras3 loads: test-keras3-beside.R.
+# kfit's fit() method reclaimed after keras3 loads, and what is said then:
+# test-keras3-beside.R.
 
 attach_output <- function(interactive, knitr = FALSE) {
-  code <- c(if (knitr) "options(knitr.in.progress = TRUE)", "library(kfit)",
-            "cat('ATTACHED\\n')")
-  script <- withr::local_tempfile(fileext = ".R")
-  writeLines(code, script)
-  env <- paste0("R_LIBS=", paste(.libPaths(), collapse = ":"))
-  out <- if (interactive) {
-    system2(file.path(R.home("bin"), "R"), c("--no-save", "-q", "--interactive"),
-            stdin = script, stdout = TRUE, stderr = TRUE, env = env)
-  } else {
-    system2(file.path(R.home("bin"), "Rscript"), shQuote(script), stdout = TRUE,
-            stderr = TRUE, env = env)
-  }
-  out <- paste(out, collapse = "\n")
-  expect_match(out, "ATTACHED", fixed = TRUE)
-  out
+  session_output(c(if (knitr) "options(knitr.in.progress = TRUE)", "library(kfit)"),
+                 interactive)
 }
 
 test_that("library(kfit) is quiet in scripts and under knitr", {
@@ -27,7 +15,7 @@ test_that("library(kfit) is quiet in scripts and under knitr", {
 
 test_that("interactively, one line, and only where keras3 is installed", {
   out <- attach_output(interactive = TRUE)
-  said <- regmatches(out, gregexpr("kfit: [^\n]*", out))[[1]]
+  said <- kfit_said(out)
   if (nzchar(system.file(package = "keras3"))) {
     expect_identical(said, paste0("kfit: fit() on a Keras model is kfit's, also once ",
                                   "keras3 loads; keras3_fit() calls keras3's."))
