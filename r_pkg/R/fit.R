@@ -275,6 +275,8 @@ keras3_fit <- function(object, ...) {
 #' @param workers R worker processes for an R `generator` (`0`: in this
 #'   session; see [fit()]), threads loading a `PyDataset`.
 #' @param initial_epoch Epochs already done (0-based).
+#' @param validation_data `list(x_val, y_val)`, `list(x_val, y_val,
+#'   sample_weights)`, or a generator (then give `validation_steps`).
 #' @returns A [keras_training_history], invisibly.
 #' @examplesIf kfit:::core_available()
 #' keras <- reticulate::import("keras")

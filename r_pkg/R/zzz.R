@@ -49,7 +49,10 @@ reclaim_fit <- function(...) {
 
 # Which package's method fit(model, ...) runs now: "kfit" or "keras3".
 fit_owner <- function() {
-  method <- utils::getS3method("fit", "keras.src.models.model.Model", optional = TRUE)
+  # generics' table of registered methods, not getS3method(), which would
+  # first find kfit's own function by its name from here.
+  table <- asNamespace("generics")[[".__S3MethodsTable__."]]
+  method <- get0("fit.keras.src.models.model.Model", envir = table, inherits = FALSE)
   if (identical(method, fit.keras.src.models.model.Model)) {
     "kfit"
   } else if (!is.null(method)) {

@@ -79,3 +79,22 @@ test_that("the help pages document every argument", {
                             function(n) table$BY_NAME[[n]]$r_name, "")
   expect_setequal(documented("fit_generator"), generator_names)
 })
+
+test_that("fit_generator()'s help names no argument it does not have", {
+  skip_if_no_core()
+  table <- argument_table()
+  rd <- tools::Rd_db("kfit")[["fit_generator.Rd"]]
+  section <- Filter(function(s) identical(attr(s, "Rd_tag"), "\\arguments"), rd)[[1]]
+  text <- paste(unlist(section), collapse = "")
+  all_names <- vapply(table$BY_NAME, function(a) a$r_name, "")
+  # the names with an underscore (validation_split, ...): never plain words
+  all_names <- grep("_", all_names, value = TRUE)
+  named <- all_names[vapply(all_names, function(n) {
+    grepl(paste0("\\b", n, "\\b"), text)
+  }, logical(1))]
+  generator_names <- vapply(unlist(table$GENERATOR_ARGUMENTS),
+                            function(n) table$BY_NAME[[n]]$r_name, "")
+  # an argument of fit() named in fit_generator()'s page is one of its own
+  expect_identical(setdiff(intersect(named, all_names), generator_names), character())
+  expect_true("validation_steps" %in% named)
+})
