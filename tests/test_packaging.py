@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -241,11 +242,13 @@ def test_core_suite_passes_against_the_installed_wheel(user_venv: UserVenv,
                                                        dists: Dists,
                                                        tmp_path: Path) -> None:
     python = user_venv.python
-    _pip(python, "-c", CONSTRAINTS, "pytest", "playwright")
+    _pip(python, "-c", CONSTRAINTS, "pytest", "playwright", "pillow")
     suite = tmp_path / "tests"
     suite.mkdir()
     for name in (*CORE_TESTS, "conftest.py", "support.py", "viewer_support.py"):
         (suite / name).write_bytes((dists.src / "tests" / name).read_bytes())
+    # the live view's reference screenshots, from the sdist too
+    shutil.copytree(dists.src / "tests" / "snapshots", suite / "snapshots")
     # Part of the run: the kfit these tests import is the installed one, with
     # every module of the source tree, each importable.
     modules = sorted(_source_modules(REPO / "bridge"))
