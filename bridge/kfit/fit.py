@@ -234,8 +234,7 @@ class _Settings:
     split: float
     validation_freq: int | list[int]
     verbose: int
-    show_view: bool
-    view_dir: str | None
+    view: bool | str  # a live view: no, yes, or yes and kept in this folder
     shuffle: bool
     callbacks: list[Any]
     x_argument: str
@@ -261,8 +260,6 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
     _check_distribution(model)
     epoch_range = args.resolve_epochs(epochs, initial_epoch, zero_based=legacy_epochs)
     resolved_verbose = args.resolve_verbose(verbose)
-    view_choice = args.resolve_view_metrics(view_metrics, verbose=resolved_verbose,
-                                            epochs=epoch_range)
     settings = _Settings(
         epochs=epoch_range,
         batch_size=args.check_batch_size("batch_size", batch_size),
@@ -280,8 +277,8 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
         split=args.check_validation_split(validation_split),
         validation_freq=args.resolve_validation_freq(validation_freq),
         verbose=resolved_verbose,
-        show_view=bool(view_choice),
-        view_dir=view_choice if isinstance(view_choice, str) else None,
+        view=args.resolve_view_metrics(view_metrics, verbose=resolved_verbose,
+                                       epochs=epoch_range),
         shuffle=args.flag("shuffle", shuffle),
         callbacks=_check_callbacks(callbacks),
         x_argument=x_argument, legacy=legacy_epochs)
@@ -297,8 +294,8 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
                                              weights, x)
         history = _history(settings, train_feed, val_feed)
         callbacks = settings.callbacks
-        if settings.show_view:
-            view, view_callback = _live_view(epoch_range, settings.view_dir)
+        if settings.view:
+            view, view_callback = _live_view(epoch_range, settings.view)
             callbacks = [*callbacks, view_callback]
             history.params["view_url"] = view.file_url
         result = train(Run(model=model, train=train_feed, validation=val_feed,
@@ -398,7 +395,7 @@ def _history(settings: _Settings, train_feed: Any, val_feed: Any
              ) -> TrainingHistory:
     """The run's history, with the params known before training."""
     history = TrainingHistory(_params(settings.verbose, settings.epochs,
-                                      settings.show_view))
+                                      bool(settings.view)))
     if val_feed is not None:
         history.params["validation_samples"] = val_feed.samples
     history.params["steps"] = _steps(train_feed)
@@ -407,13 +404,14 @@ def _history(settings: _Settings, train_feed: Any, val_feed: Any
     return history
 
 
-def _live_view(epochs: args.EpochRange, folder: str | None) -> tuple[Any, Any]:
-    """A live metrics view for this run, in `folder` (else a temporary one),
-    opened where the user sees it."""
+def _live_view(epochs: args.EpochRange, where: bool | str) -> tuple[Any, Any]:
+    """A live metrics view for this run, in the folder `where` names (True:
+    a temporary one), opened where the user sees it."""
     from kfit.viewer import MetricsView, make_view_callback  # only with a view
     from kfit.viewer.display import run_dir_for_host, show
 
-    view = MetricsView(folder or run_dir_for_host(), title="kfit training")
+    run_dir = where if isinstance(where, str) else run_dir_for_host()
+    view = MetricsView(run_dir, title="kfit training")
     callback = make_view_callback(view, epochs.keras_initial_epoch, epochs.last)
     show(view)
     return view, callback

@@ -1,10 +1,27 @@
-test_that("Ctrl-C still interrupts R code after library(kfit) and a fit()", {
-  skip_if_no_core()
-  skip_on_os("windows") # SIGINT is a POSIX signal
+# Runs `lines` in an Rscript of its own, and sends it SIGINT from outside,
+# as a terminal's Ctrl-C does, `delay` seconds after the script created the
+# file named by its first argument. Returns what it printed (stdout and
+# stderr, as bytes in one string) once it has exited.
+interrupted_script <- function(lines, delay) {
   script <- withr::local_tempfile(fileext = ".R")
   ready <- withr::local_tempfile()
   output <- withr::local_tempfile()
-  writeLines(c(
+  writeLines(lines, script)
+  command <- paste(
+    paste0("R_LIBS=", shQuote(paste(.libPaths(), collapse = ":"))),
+    shQuote(file.path(R.home("bin"), "Rscript")), shQuote(script), shQuote(ready),
+    ">", shQuote(output), "2>&1 &",
+    "pid=$!; for i in $(seq 600); do [ -f", shQuote(ready), "] && break; sleep 0.1; done;",
+    "sleep", delay, "; kill -INT $pid; wait $pid"
+  )
+  system2("bash", c("-c", shQuote(command)))
+  readChar(output, file.size(output), useBytes = TRUE)
+}
+
+test_that("Ctrl-C still interrupts R code after library(kfit) and a fit()", {
+  skip_if_no_core()
+  skip_on_os("windows") # SIGINT is a POSIX signal
+  out <- interrupted_script(c(
     "library(kfit)",
     "keras <- reticulate::import('keras')",
     "model <- keras$Sequential(list(keras$Input(shape = list(4L)), keras$layers$Dense(3L)))",
@@ -17,16 +34,8 @@ test_that("Ctrl-C still interrupts R code after library(kfit) and a fit()", {
     "  'not interrupted'",
     "}, interrupt = function(e) 'interrupted')",
     "cat('RESULT:', res, '\\n')"
-  ), script)
-  rscript <- file.path(R.home("bin"), "Rscript")
-  # The signal comes from outside, as from a terminal's Ctrl-C.
-  command <- paste(
-    paste0("R_LIBS=", shQuote(paste(.libPaths(), collapse = ":"))), shQuote(rscript), shQuote(script), shQuote(ready), ">", shQuote(output), "2>&1 &",
-    "pid=$!; for i in $(seq 600); do [ -f", shQuote(ready), "] && break; sleep 0.1; done;",
-    "sleep 0.5; kill -INT $pid; wait $pid"
-  )
-  system2("bash", c("-c", shQuote(command)))
-  expect_match(readLines(output), "^RESULT: interrupted", all = FALSE)
+  ), delay = 0.5)
+  expect_match(strsplit(out, "\n", fixed = TRUE)[[1]], "^RESULT: interrupted", all = FALSE)
 })
 
 # Ctrl-C during training: real SIGINTs from outside to a child Rscript, at
@@ -192,10 +201,7 @@ test_that("an interrupt in kfit's own R code around the core is an interrupted r
 test_that("after Ctrl-C in a progress bar, the warning and a worker's message start a line", {
   skip_if_no_core()
   skip_on_os("windows") # SIGINT is a POSIX signal
-  script <- withr::local_tempfile(fileext = ".R")
-  ready <- withr::local_tempfile()
-  output <- withr::local_tempfile()
-  writeLines(c(
+  out <- interrupted_script(c(
     "library(kfit)",
     "keras <- reticulate::import('keras')",
     "model <- keras$Sequential(list(keras$Input(shape = list(4L)), keras$layers$Dense(1L)))",
@@ -211,16 +217,7 @@ test_that("after Ctrl-C in a progress bar, the warning and a worker's message st
     "}",
     "h <- fit(model, gen, steps_per_epoch = 1000, epochs = 2, verbose = 1)",
     "cat('EPOCHS:', length(h$metrics$loss), '\\n')"
-  ), script)
-  command <- paste(
-    paste0("R_LIBS=", shQuote(paste(.libPaths(), collapse = ":"))),
-    shQuote(file.path(R.home("bin"), "Rscript")), shQuote(script), shQuote(ready),
-    ">", shQuote(output), "2>&1 &",
-    "pid=$!; for i in $(seq 600); do [ -f", shQuote(ready), "] && break; sleep 0.1; done;",
-    "sleep 0.3; kill -INT $pid; wait $pid"
-  )
-  system2("bash", c("-c", shQuote(command)))
-  out <- readChar(output, file.size(output), useBytes = TRUE)
+  ), delay = 0.3)
   info <- substr(out, max(1, nchar(out) - 2000), nchar(out))
   # Keras' bar redraws its line with "\r"; what follows it begins a line.
   expect_match(out, "\r", fixed = TRUE, info = info)
