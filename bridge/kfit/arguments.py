@@ -188,7 +188,7 @@ def _view_folder(value: str) -> str:
     if value.strip().lower() in _FLAG_WORDS:  # a flag in quotes, not a folder
         raise KfitValueError("view_metrics", VIEW_PROBLEM, value,
                              Say("Write {flags} without quotes; a folder's name "
-                                 "cannot be a yes or a no.", flags=TRUE_COMMA_FALSE))
+                                 "cannot be a yes or a no.", flags=TRUE_FALSE))
     path = os.path.abspath(os.path.expanduser(value))
     if os.path.exists(path) and not os.path.isdir(path):
         raise KfitValueError("view_metrics", "names a file, not a folder.", value,
