@@ -10,6 +10,8 @@ PY_CRAN := $(VENV_CRAN)/bin/python
 RLIB_CRAN := $(CURDIR)/.Rlib-cran
 STAMPS := .stamps
 LOGS := .logs
+# the time of day (UTC) in the '==' lines: where a slow run spent its time
+NOW = $$(date -u +%T)
 export R_LIBS_USER := $(RLIB)
 export KFIT_PYTHON := $(CURDIR)/$(PY)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -71,7 +73,7 @@ setup: $(STAMPS)/apt $(STAMPS)/viewer
 	@pids=""; for part in $(SETUP_PARTS); do \
 	  if ! $(MAKE) --no-print-directory -q $$part 2>/dev/null; then \
 	    mkdir -p $(LOGS); log=$(LOGS)/setup-$$(basename $$part).log; \
-	    echo "== setup: $$part (log: $$log)"; \
+	    echo "== $(NOW) setup: $$part (log: $$log)"; \
 	    { $(MAKE) --no-print-directory $$part >$$log 2>&1; echo $$? >$$log.status; } & \
 	    pids="$$pids $$!"; fi; done; \
 	[ -z "$$pids" ] || wait $$pids; status=0; \
@@ -146,7 +148,7 @@ $(STAMPS)/rpkg: $(R_SOURCES) $(STAMPS)/venv
 # $(BUILT) for rcheck-debian.
 BUILT := $(STAMPS)/built
 $(STAMPS)/rpkg-built: $(STAMPS)/rpkg
-	@echo "== building the R package with its vignettes (log: $(BUILT)/build.log)"
+	@echo "== $(NOW) building the R package with its vignettes (log: $(BUILT)/build.log)"
 	@rm -rf $(BUILT) && mkdir -p $(BUILT) && cd $(BUILT) && \
 	  { $(WORLD_debian) R CMD build $(CURDIR)/r_pkg >build.log 2>&1 || { cat build.log; exit 1; }; }
 	@R CMD INSTALL --no-test-load -l $(RLIB) $(BUILT)/kfit_*.tar.gz >$(BUILT)/install.log 2>&1 \
@@ -184,10 +186,10 @@ rtest: $(RTEST_WORLDS)
 $(RTEST_WORLDS): rtest-%: rtest-shared-% rtest-alone-%
 RTEST_RUN = NOT_CRAN=true Rscript setup/run-testthat.R $(1)
 $(addprefix rtest-shared-,$(WORLDS)): rtest-shared-%: setup
-	@echo "== rtest, R world $*"
+	@echo "== $(NOW) rtest, R world $*"
 	$(WORLD_$*) $(call RTEST_RUN,'(^|/test-)($(RTEST_ALONE)$(RTEST_LEAVE_OUT_$*))' invert)
 $(addprefix rtest-alone-,$(WORLDS)): rtest-alone-%: setup
-	@echo "== rtest, R world $*: test-$(RTEST_ALONE)*.R, alone on the machine"
+	@echo "== $(NOW) rtest, R world $*: test-$(RTEST_ALONE)*.R, alone on the machine"
 	$(WORLD_$*) $(call RTEST_RUN,'(^|/test-)($(RTEST_ALONE))')
 
 # R CMD check of the built tarball in each world (rcheck-debian, rcheck-cran):
@@ -203,7 +205,7 @@ $(addprefix rtest-alone-,$(WORLDS)): rtest-alone-%: setup
 # the same world (child Rscripts, minutes): not twice.
 rcheck: $(RCHECK_WORLDS)
 $(RCHECK_WORLDS): rcheck-%: setup $(STAMPS)/rpkg-built
-	@echo "== rcheck, R world $*"
+	@echo "== $(NOW) rcheck, R world $*"
 	@export $(WORLD_$*) && d=$$(mktemp -d) && cd $$d && \
 	  if [ $* = debian ]; then cp $(CURDIR)/$(BUILT)/kfit_*.tar.gz .; else \
 	  { R CMD build $(CURDIR)/r_pkg >build.log 2>&1 || { cat build.log; exit 1; }; }; fi && \
@@ -219,13 +221,14 @@ $(RCHECK_WORLDS): rcheck-%: setup $(STAMPS)/rpkg-built
 # alone. The first lane's log is shown when it ends.
 test: lint $(STAMPS)/rpkg-built
 	@mkdir -p $(LOGS); log=$(LOGS)/pytest-rcheck.log; \
-	echo "== pytest, then rcheck in each world, beside the R suites (log: $$log)"; \
+	echo "== $(NOW) pytest, then rcheck in each world, beside the R suites (log: $$log)"; \
 	{ $(MAKE) --no-print-directory pytest rcheck >$$log 2>&1; echo $$? >$$log.status; } & \
 	lane=$$!; $(MAKE) --no-print-directory $(addprefix rtest-shared-,$(WORLDS)); \
-	shared=$$?; wait $$lane; echo "== pytest and rcheck:"; cat $$log; \
+	shared=$$?; wait $$lane; echo "== $(NOW) pytest and rcheck:"; cat $$log; \
 	other=$$(cat $$log.status); rm -f $$log.status; \
 	[ $$shared -eq 0 ] && [ $$other -eq 0 ]
 	@$(MAKE) --no-print-directory $(addprefix rtest-alone-,$(WORLDS))
+	@echo "== $(NOW) make test: all passed"
 
 # Benchmarks print ratios measured side by side; they assert nothing. R
 # generators: Python-hosted (rpy2), then R-hosted in each R world present;

@@ -6,13 +6,14 @@ interrupted_script <- function(lines, delay) {
   script <- withr::local_tempfile(fileext = ".R")
   ready <- withr::local_tempfile()
   output <- withr::local_tempfile()
-  writeLines(lines, script)
+  writeLines(c(lines[1], dump_stacks, lines[-1]), script)
   command <- paste(
     paste0("R_LIBS=", shQuote(paste(.libPaths(), collapse = ":"))),
     shQuote(file.path(R.home("bin"), "Rscript")), shQuote(script), shQuote(ready),
-    ">", shQuote(output), "2>&1 &",
-    "pid=$!; for i in $(seq 600); do [ -f", shQuote(ready), "] && break; sleep 0.1; done;",
-    "sleep", delay, "; kill -INT $pid; wait $pid"
+    ">>", shQuote(output), "2>&1 &",
+    "pid=$!;", watchdog(output, 180),
+    "for i in $(seq 600); do [ -f", shQuote(ready), "] && break; sleep 0.1; done;",
+    "sleep", delay, "; kill -INT $pid; wait $pid; wait"
   )
   system2("bash", c("-c", shQuote(command)))
   readChar(output, file.size(output), useBytes = TRUE)
@@ -43,6 +44,7 @@ test_that("Ctrl-C still interrupts R code after library(kfit) and a fit()", {
 # session where one presses Ctrl-C, looks, and trains again.
 interrupt_script <- c(
   "library(kfit)",
+  dump_stacks,
   "args <- commandArgs(TRUE); prefix <- args[[1]]; mode <- args[[2]]; rounds <- as.integer(args[[3]])",
   "keras <- reticulate::import('keras')",
   "threading <- reticulate::import('threading')",
@@ -123,11 +125,11 @@ interrupt_child <- function(mode, signals = 1L, rounds = 5L) {
     paste0("TMPDIR=", shQuote(tmp)),
     paste0("R_LIBS=", shQuote(paste(.libPaths(), collapse = ":"))),
     shQuote(file.path(R.home("bin"), "Rscript")), shQuote(script), shQuote(prefix),
-    mode, rounds, ">", shQuote(output), "2>&1 &",
-    "pid=$!; for r in $(seq", rounds, "); do",
+    mode, rounds, ">>", shQuote(output), "2>&1 &",
+    "pid=$!;", watchdog(output, 360), "for r in $(seq", rounds, "); do",
     "for i in $(seq 1200); do [ -f", paste0(shQuote(prefix), ".$r"), "] && break; sleep 0.05; done;",
     delay, "date +%s.%N >>", shQuote(killed), "; kill -INT $pid;", second, "done;",
-    "wait $pid"
+    "wait $pid; wait"
   )
   system2("bash", c("-c", shQuote(command)))
   list(out = readLines(output), killed = as.numeric(readLines(killed)),
@@ -149,7 +151,11 @@ for (case in cases) {
                      "stops within 1 s, returns its history, leaves nothing"), {
       skip_if_no_core()
       run <- interrupt_child(mode, signals, rounds)
-      info <- paste(tail(run$out, 30), collapse = "\n")
+      # the last lines, or all from the watchdog's stacks on
+      hung <- grep("^WATCHDOG", run$out)
+      info <- paste(if (length(hung)) run$out[max(1, hung[1] - 30):length(run$out)]
+                    else tail(run$out, 30), collapse = "\n")
+      expect_identical(length(hung), 0L, info = info)
       # in epoch 1 or earlier: the history of no epoch, returned all the same
       early <- mode %in% c("startup", "before_first_batch", "first_epoch",
                            "first_validation")
