@@ -149,7 +149,7 @@ def _frame_in(directory: str, name: str) -> object:
     return _function_in(directory, name)()
 
 
-def test_only_kfit_frames_and_the_waits_kfit_calls_raise_at_once():
+def test_only_kfit_frames_and_its_socket_waits_raise_at_once():
     import os
     import threading
 
@@ -165,15 +165,56 @@ def test_only_kfit_frames_and_the_waits_kfit_calls_raise_at_once():
                       reader=reader)
     assert not interrupt._in_kfit(op())
     assert not interrupt._in_kfit(sys._getframe())  # the user's code (this test)
-    # a wait in the standard library counts as its caller's
+    # a wait on a socket counts as its caller's ...
     stdlib = os.path.dirname(threading.__file__)
+    recv = _function_in(stdlib, "socket.py", __name__="socket")
+    in_recv = _function_in(kfit_dir, "socket_reader.py", "return recv()", recv=recv)()
+    assert interrupt._in_kfit(in_recv) and not interrupt._in_locking(in_recv)
+    # ... but not threading's lock handling (a Condition's wait): there it
+    # stays pending, also for a forced raise
     assert not interrupt._in_kfit(_frame_in(stdlib, "threading.py"))
     wait = _function_in(stdlib, "threading.py", __name__="threading")
-    assert interrupt._in_kfit(_function_in(kfit_dir, "stream.py", "return wait()",
-                                           wait=wait)())
+    in_wait = _function_in(kfit_dir, "stream.py", "return wait()", wait=wait)()
+    assert not interrupt._in_kfit(in_wait) and interrupt._in_locking(in_wait)
+    poll = _function_in(stdlib, "subprocess.py", __name__="subprocess")
+    assert interrupt._in_locking(_function_in(stdlib, "socket.py", "return poll()",
+                                              poll=poll, __name__="socket")())
     # whatever directories Python was embedded with (R: the library is the
     # venv's, around site-packages), TensorFlow's code is not a wait
     op_in_tf = _function_in(tf_dir, "python/ops/gen_dataset_ops.py",
                             __name__="tensorflow.python.ops.gen_dataset_ops")
     assert not interrupt._in_kfit(_function_in(kfit_dir, "stream.py",
                                                "return op()", op=op_in_tf)())
+
+
+
+def test_a_ctrl_c_landing_in_a_conditions_lock_handling_waits_for_kfit():
+    """SIGINT's handler run where a Condition's wait takes its lock back (a
+    Ctrl-C landing there, as one did in a fit that then never returned):
+    it must not raise there (the `with` around the wait would then give
+    back a lock it does not hold, and the stream's lock could stay taken).
+    The Ctrl-C stays pending; the wait's own loop ends the read, and the
+    lock is free."""
+    from kfit.data.stream import BatchStream, StreamCancelled
+
+    stream = BatchStream("training", 2, continuous=True)
+    landed = []
+
+    def trace(frame, event, arg):
+        if event == "call" and frame.f_code.co_name == "_acquire_restore" \
+                and not landed:
+            landed.append(frame.f_globals["__name__"])
+            signal.getsignal(signal.SIGINT)(signal.SIGINT, frame)
+        return None
+
+    with interrupt.interruptible() as state:
+        sys.settrace(trace)
+        try:
+            with pytest.raises(StreamCancelled, match="interrupted"):
+                stream.item_at(0)  # nothing produced: it waits
+        finally:
+            sys.settrace(None)
+        assert landed == ["threading"]
+        assert state.count == 1 and not state.raised and interrupt.pending()
+    assert stream._room.acquire(timeout=1)
+    stream._room.release()

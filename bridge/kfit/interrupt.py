@@ -4,7 +4,10 @@ While a run lasts, SIGINT becomes one `KeyboardInterrupt` on the main thread,
 raised only where it cannot corrupt TensorFlow or Keras:
 
 - at once when the main thread runs kfit's own code (argument checks, data
-  conversion, waiting for a batch, an R callback returning);
+  conversion, reading a worker's socket, an R callback returning);
+- within a poll (0.05 s) when it waits inside the standard library's lock
+  handling (a Condition's wait for a batch, a Popen's poll): raising there
+  could leave a lock held for good (`_LOCKING`);
 - otherwise at kfit's next hook (`kfit.callbacks.InterruptCheck`: the next
   step, validation step or epoch boundary) or when Keras' `fit()` returns.
   Python's default handler raises wherever the main thread happens to be,
@@ -43,10 +46,16 @@ FORCE_AFTER = 3.0  # seconds a Ctrl-C may wait for a safe point ...
 FORCE_COUNT = 3  # ... before the third one raises where it lands
 
 _KFIT_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-# Standard library modules kfit waits in (a lock, a queue, a socket): a
-# Ctrl-C there counts as one in the kfit code that waits.
-_WAITS = frozenset({"threading", "queue", "socket", "selectors", "subprocess",
-                    "contextlib"})
+# Standard library modules kfit waits in through a C call (a socket, a
+# select): a Ctrl-C there counts as one in the kfit code that waits.
+_WAITS = frozenset({"socket", "selectors"})
+# Standard library modules whose Python code takes and gives back locks or
+# cleans up (a Condition's wait, a Thread's join, a Popen's poll, a context
+# manager's exit). An exception raised inside that code can leave a lock
+# released by the wrong thread or never given back: a later `with` on it
+# then waits for good (a fit that never returned after Ctrl-C). A Ctrl-C
+# there stays pending: kfit's waits poll `pending()`, and its hooks raise it.
+_LOCKING = frozenset({"threading", "queue", "subprocess", "contextlib"})
 
 
 class SigintState:
@@ -151,7 +160,8 @@ def interrupted() -> None:
 
 def _in_kfit(frame: FrameType | None) -> bool:
     """True when the main thread runs kfit's code on its own: the innermost
-    frame outside the standard library's waits (`_WAITS`) is kfit's, and
+    frame outside the standard library's waits (`_WAITS`; never inside
+    `_LOCKING`'s code) is kfit's, and
     TensorFlow is not below it on the stack (kfit's batch reader runs inside
     a tf.data op; it ends itself there, see `BatchStream.item_at`). Never
     inside a `__del__` (see `_in_finalizer`). Modules are told by name: a
@@ -169,6 +179,19 @@ def _in_kfit(frame: FrameType | None) -> bool:
             return False
         caller = caller.f_back
     return True
+
+
+def _in_locking(frame: FrameType | None) -> bool:
+    """True when `frame` runs the standard library's lock handling
+    (`_LOCKING`), or a wait (`_WAITS`) called from it."""
+    while frame is not None:
+        name = frame.f_globals.get("__name__")
+        if name in _LOCKING:
+            return True
+        if name not in _WAITS:
+            return False
+        frame = frame.f_back
+    return False
 
 
 def _in_finalizer(frame: FrameType | None) -> bool:
@@ -200,7 +223,7 @@ def interruptible() -> Iterator[SigintState]:
         if _in_kfit(frame) or (
                 state.count >= FORCE_COUNT
                 and time.monotonic() - state.first_at > FORCE_AFTER
-                and not _in_finalizer(frame)):
+                and not _in_finalizer(frame) and not _in_locking(frame)):
             state.raised = True
             raise KeyboardInterrupt()
 

@@ -30,7 +30,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from kfit import console
+from kfit import console, interrupt
 from kfit.errors import KfitWorkerError
 from kfit.r.codec import Frame, buffer_sizes, decode_value
 from kfit.workers.socket_reader import ConnectionClosed, SocketReader
@@ -231,6 +231,7 @@ def accept(listener: socket.socket, waiting: dict[int, WorkerProcess], token: st
     """
     deadline = time.monotonic() + timeout
     while waiting:
+        interrupt.raise_pending()  # one that came in subprocess' code
         for worker in waiting.values():
             if worker.process.poll() is not None:
                 raise worker.died(label, "before it connected")

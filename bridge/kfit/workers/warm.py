@@ -33,6 +33,7 @@ import threading
 import time
 from typing import Any
 
+from kfit import interrupt
 from kfit.workers.process import REQUEST, RESET, WorkerProcess, read_frame
 from kfit.workers.socket_reader import ConnectionClosed
 
@@ -74,6 +75,7 @@ class WarmWorkers:
                         self._parked.remove(worker)
                     break
             time.sleep(0.005)
+            interrupt.raise_pending()  # one that came in threading's code
         for worker in stuck:
             self._stop(worker)
         return taken

@@ -39,13 +39,13 @@ test_that("Ctrl-C still interrupts R code after library(kfit) and a fit()", {
   expect_match(strsplit(out, "\n", fixed = TRUE)[[1]], "^RESULT: interrupted", all = FALSE)
 })
 
-# Ctrl-C during training: real SIGINTs from outside to a child Rscript, at
-# one moment (`mode`) in each of several fits in a row (rounds), as in a
-# session where one presses Ctrl-C, looks, and trains again.
+# Ctrl-C during training: real SIGINTs from outside to one child Rscript, at
+# one moment (`mode`) of each of its fits, one after the other in one
+# session, as when one presses Ctrl-C, looks, and trains again.
 interrupt_script <- c(
   "library(kfit)",
   dump_stacks,
-  "args <- commandArgs(TRUE); prefix <- args[[1]]; mode <- args[[2]]; rounds <- as.integer(args[[3]])",
+  "args <- commandArgs(TRUE); prefix <- args[[1]]; modes <- strsplit(args[[2]], ',')[[1]]",
   "keras <- reticulate::import('keras')",
   "threading <- reticulate::import('threading')",
   "make_model <- function() {",
@@ -61,7 +61,8 @@ interrupt_script <- c(
   "ppid <- function(f) { s <- tryCatch(suppressWarnings(readLines(f, warn = FALSE)), error = function(e) ''); if (!length(s) || !nzchar(s[1])) return(NA); strsplit(sub('.*\\\\) ', '', s[1]), ' ')[[1]][2] }",
   "children <- function() length(Filter(function(f) identical(ppid(f), as.character(Sys.getpid())), Sys.glob('/proc/[0-9]*/stat')))",
   "say <- function(round, name, value) cat(sprintf('R%d %s: %s\\n', round, name, paste(value, collapse = ' ')))",
-  "for (round in seq_len(rounds)) {",
+  "for (round in seq_along(modes)) {",
+  "  mode <- modes[[round]]",
   "  ready <- paste0(prefix, '.', round)",
   "  model <- make_model()  # a new one: its first step may be interrupted",
   "  epoch <- 0L",
@@ -107,79 +108,85 @@ interrupt_script <- c(
   "}"
 )
 
-# Runs the child for `rounds` fits with its own TMPDIR; returns its output,
-# when each signal was sent, and what its TMPDIR held once it exited.
-interrupt_child <- function(mode, signals = 1L, rounds = 5L) {
+# Runs the child, one fit per element of `modes`, each sent `signals` SIGINTs
+# (the second 1 ms after the first), with its own TMPDIR; returns its output,
+# when each fit's (first) signal was sent, and what its TMPDIR held once it
+# exited.
+interrupt_child <- function(modes, signals) {
   script <- tempfile(fileext = ".R")
   prefix <- tempfile()
   output <- tempfile()
   killed <- tempfile()
   tmp <- tempfile()
   dir.create(tmp)
-  on.exit(unlink(c(script, paste0(prefix, ".", seq_len(rounds)), output, killed, tmp),
+  on.exit(unlink(c(script, paste0(prefix, ".", seq_along(modes)), output, killed, tmp),
                  recursive = TRUE), add = TRUE)
   writeLines(interrupt_script, script)
-  second <- if (signals > 1L) "sleep 0.001; kill -INT $pid;" else ""
-  delay <- if (mode == "validation") "sleep 0.3;" else "sleep 0.2;"
+  # Per fit: wait for its `ready` file (while the child runs), then signal.
+  one_fit <- function(round) paste(
+    "for i in $(seq 1200); do [ -f", paste0(shQuote(prefix), ".", round),
+    "] && break; alive || break; sleep 0.05; done; alive || break;",
+    if (modes[[round]] == "validation") "sleep 0.3;" else "sleep 0.2;",
+    "date +%s.%N >>", shQuote(killed), "; kill -INT $pid;",
+    if (signals[[round]] > 1L) "sleep 0.001; kill -INT $pid;" else ""
+  )
   command <- paste(
     paste0("TMPDIR=", shQuote(tmp)),
     paste0("R_LIBS=", shQuote(paste(.libPaths(), collapse = ":"))),
     shQuote(file.path(R.home("bin"), "Rscript")), shQuote(script), shQuote(prefix),
-    mode, rounds, ">>", shQuote(output), "2>&1 &",
-    "pid=$!;", watchdog(output, 360), "for r in $(seq", rounds, "); do",
-    "for i in $(seq 1200); do [ -f", paste0(shQuote(prefix), ".$r"), "] && break; sleep 0.05; done;",
-    delay, "date +%s.%N >>", shQuote(killed), "; kill -INT $pid;", second, "done;",
+    paste(modes, collapse = ","), ">>", shQuote(output), "2>&1 &",
+    "pid=$!;", watchdog(output, 900), "for once in 1; do",
+    paste(vapply(seq_along(modes), one_fit, ""), collapse = " "), "done;",
     "wait $pid; wait"
   )
   system2("bash", c("-c", shQuote(command)))
-  list(out = readLines(output), killed = as.numeric(readLines(killed)),
+  killed <- if (file.exists(killed)) as.numeric(readLines(killed)) else numeric()
+  list(out = readLines(output), killed = killed,
        left = list.files(tmp, all.files = TRUE, no.. = TRUE, recursive = TRUE))
 }
 
-cases <- list(
-  list("startup", 1L), list("before_first_batch", 1L), list("first_epoch", 1L),
-  list("first_validation", 1L), list("arrays", 1L), list("generator", 1L),
-  list("validation", 1L), list("callback", 1L), list("generator_twice", 2L),
-  list("callback_twice", 2L)
+# Where Ctrl-C comes (mode) and how many times (1 or 2, 1 ms apart).
+cases <- c(
+  startup = 1L, before_first_batch = 1L, first_epoch = 1L, first_validation = 1L,
+  arrays = 1L, generator = 1L, validation = 1L, callback = 1L, generator_twice = 2L,
+  callback_twice = 2L
 )
-for (case in cases) {
-  local({
-    mode <- case[[1]]
-    signals <- case[[2]]
-    rounds <- 5L
-    test_that(paste0("Ctrl-C (x", signals, ") ", mode, ", 5 fits in a row: each ",
-                     "stops within 1 s, returns its history, leaves nothing"), {
-      skip_if_no_core()
-      run <- interrupt_child(mode, signals, rounds)
-      # the last lines, or all from the watchdog's stacks on
-      hung <- grep("^WATCHDOG", run$out)
-      info <- paste(if (length(hung)) run$out[max(1, hung[1] - 30):length(run$out)]
-                    else tail(run$out, 30), collapse = "\n")
-      expect_identical(length(hung), 0L, info = info)
-      # in epoch 1 or earlier: the history of no epoch, returned all the same
-      early <- mode %in% c("startup", "before_first_batch", "first_epoch",
-                           "first_validation")
-      expect_length(run$killed, rounds)
-      for (round in seq_len(rounds)) {
-        value <- function(name) child_value(run$out, sprintf("R%d %s", round, name))
-        returned <- as.numeric(value("RETURNED"))
-        label <- paste0("round ", round, "\n", info)
-        expect_lt(returned - run$killed[[round]], if (mode == "startup") 2 else 1,
-                  label = label)
-        expect_identical(value("WARNED"), "TRUE", info = label)
-        expect_gte(as.integer(value("EPOCHS")), if (early) 0L else 1L, label = label)
-        expect_identical(value("FINITE"), "TRUE", info = label)
-        expect_identical(value("LAST"), "TRUE", info = label)
-        expect_identical(value("CHILDREN"), "0", info = label)
-        expect_identical(value("THREADS"), "0", info = label)
-        expect_identical(value("AGAIN"), "2", info = label)
-        expect_identical(value("IDLE"), "1", info = label)  # AGAIN's warm worker
-      }
-      # no file of the session's or its workers' (R's tempdirs, payloads)
-      expect_identical(run$left, character(), info = info)
-    })
-  })
-}
+rounds <- 3L
+
+test_that(paste("Ctrl-C at 10 moments, 3 times each, 30 fits in one session: each",
+                "stops within 1 s, returns its history, leaves nothing"), {
+  skip_if_no_core()
+  # one mode after another, round after round
+  modes <- rep(names(cases), times = rounds)
+  run <- interrupt_child(modes, cases[modes])
+  # the last lines, or all from the watchdog's stacks on
+  hung <- grep("^WATCHDOG", run$out)
+  info <- paste(if (length(hung)) run$out[max(1, hung[1] - 30):length(run$out)]
+                else tail(run$out, 30), collapse = "\n")
+  expect_identical(length(hung), 0L, info = info)
+  expect_length(run$killed, length(modes))
+  for (round in seq_along(modes)[seq_along(run$killed)]) {
+    mode <- modes[[round]]
+    value <- function(name) child_value(run$out, sprintf("R%d %s", round, name))
+    returned <- as.numeric(value("RETURNED"))
+    label <- paste0("fit ", round, " (", mode, ", ", cases[[mode]], " SIGINT)\n", info)
+    # in epoch 1 or earlier: the history of no epoch, returned all the same
+    early <- mode %in% c("startup", "before_first_batch", "first_epoch",
+                         "first_validation")
+    expect_lt(returned - run$killed[[round]], if (mode == "startup") 2 else 1,
+              label = label)
+    expect_identical(value("WARNED"), "TRUE", info = label)
+    expect_gte(as.integer(value("EPOCHS")), if (early) 0L else 1L, label = label)
+    expect_identical(value("FINITE"), "TRUE", info = label)
+    expect_identical(value("LAST"), "TRUE", info = label)
+    expect_identical(value("CHILDREN"), "0", info = label)
+    expect_identical(value("THREADS"), "0", info = label)
+    expect_identical(value("AGAIN"), "2", info = label)
+    expect_identical(value("IDLE"), "1", info = label)  # AGAIN's warm worker
+  }
+  # no file of the session's or its workers' (R's tempdirs, payloads)
+  expect_identical(run$left, character(), info = info)
+})
 
 test_that("an interrupt in kfit's own R code around the core is an interrupted run too", {
   skip_if_no_core()
