@@ -179,15 +179,24 @@ pytest: setup
 	$(PY) -m pytest -q
 
 # The testthat suite in each world (rtest-debian, rtest-cran): the files that
-# may share the machine (rtest-shared-*), then those that must not
-# (rtest-alone-*: their names match RTEST_ALONE).
+# may share the machine (rtest-shared-*, and rtest-later-*: the files named
+# by RTEST_LATER_*, which `make test` runs in its other lane), then those that
+# must not (rtest-alone-*: their names match RTEST_ALONE).
 RTEST_ALONE := interrupt
+# test-worker.R (1.5 min) of the cran world runs after pytest and rcheck: both
+# lanes of `make test` then take about as long.
+RTEST_LATER_debian :=
+RTEST_LATER_cran := worker(\.R)?$$
 rtest: $(RTEST_WORLDS)
-$(RTEST_WORLDS): rtest-%: rtest-shared-% rtest-alone-%
+$(RTEST_WORLDS): rtest-%: rtest-shared-% rtest-later-% rtest-alone-%
 RTEST_RUN = NOT_CRAN=true Rscript setup/run-testthat.R $(1)
 $(addprefix rtest-shared-,$(WORLDS)): rtest-shared-%: setup
 	@echo "== $(NOW) rtest, R world $*"
-	$(WORLD_$*) $(call RTEST_RUN,'(^|/test-)($(RTEST_ALONE)$(RTEST_LEAVE_OUT_$*))' invert)
+	$(WORLD_$*) $(call RTEST_RUN,'(^|/test-)($(RTEST_ALONE)$(RTEST_LEAVE_OUT_$*)$(if $(RTEST_LATER_$*),|$(RTEST_LATER_$*)))' invert)
+$(addprefix rtest-later-,$(WORLDS)): rtest-later-%: setup
+	@if [ -n '$(RTEST_LATER_$*)' ]; then \
+	  echo "== $(NOW) rtest, R world $*: files matching '$(RTEST_LATER_$*)'"; \
+	  $(WORLD_$*) $(call RTEST_RUN,'(^|/test-)($(RTEST_LATER_$*))'); fi
 $(addprefix rtest-alone-,$(WORLDS)): rtest-alone-%: setup
 	@echo "== $(NOW) rtest, R world $*: test-$(RTEST_ALONE)*.R, alone on the machine"
 	$(WORLD_$*) $(call RTEST_RUN,'(^|/test-)($(RTEST_ALONE))')
@@ -216,15 +225,17 @@ $(RCHECK_WORLDS): rcheck-%: setup $(STAMPS)/rpkg-built
 	  [ $$status -eq 0 ] && grep -qx "Status: OK" kfit.Rcheck/00check.log
 
 # Two lanes side by side (each keeps about one of two cores busy): pytest,
-# then R CMD check in each world | the testthat suites of both worlds but
-# their Ctrl-C files. Those (timings: "stops within 1 s") run afterwards,
-# alone. The first lane's log is shown when it ends.
+# then R CMD check in each world, then rtest-later-* | the other testthat
+# files of both worlds but their Ctrl-C files. Those (timings: "stops within
+# 1 s") run afterwards, alone. The first lane's log is shown when it ends.
+# Each lane goes on past a failure (-k): one run shows every failure.
 test: lint $(STAMPS)/rpkg-built
 	@mkdir -p $(LOGS); log=$(LOGS)/pytest-rcheck.log; \
-	echo "== $(NOW) pytest, then rcheck in each world, beside the R suites (log: $$log)"; \
-	{ $(MAKE) --no-print-directory pytest rcheck >$$log 2>&1; echo $$? >$$log.status; } & \
-	lane=$$!; $(MAKE) --no-print-directory $(addprefix rtest-shared-,$(WORLDS)); \
-	shared=$$?; wait $$lane; echo "== $(NOW) pytest and rcheck:"; cat $$log; \
+	echo "== $(NOW) pytest, rcheck in each world, then rtest-later-*, beside the R suites (log: $$log)"; \
+	{ $(MAKE) -k --no-print-directory pytest rcheck $(addprefix rtest-later-,$(WORLDS)) \
+	  >$$log 2>&1; echo $$? >$$log.status; } & \
+	lane=$$!; $(MAKE) -k --no-print-directory $(addprefix rtest-shared-,$(WORLDS)); \
+	shared=$$?; wait $$lane; echo "== $(NOW) pytest, rcheck and rtest-later-*:"; cat $$log; \
 	other=$$(cat $$log.status); rm -f $$log.status; \
 	[ $$shared -eq 0 ] && [ $$other -eq 0 ]
 	@$(MAKE) --no-print-directory $(addprefix rtest-alone-,$(WORLDS))
