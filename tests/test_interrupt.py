@@ -218,3 +218,28 @@ def test_a_ctrl_c_landing_in_a_conditions_lock_handling_waits_for_kfit():
         assert state.count == 1 and not state.raised and interrupt.pending()
     assert stream._room.acquire(timeout=1)
     stream._room.release()
+
+
+def test_a_pending_ctrl_c_is_raised_on_the_main_thread_only():
+    """kfit's waits poll `raise_pending()`; one on another thread (a producer)
+    must leave the Ctrl-C to the main thread."""
+    import threading
+
+    outcome = []
+
+    def other() -> None:
+        try:
+            interrupt.raise_pending()
+            outcome.append("not raised")
+        except KeyboardInterrupt:
+            outcome.append("raised")
+
+    with interrupt.interruptible() as state:
+        state.count = 1  # a Ctrl-C that landed where it could not be raised
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+        assert outcome == ["not raised"] and interrupt.pending()
+        with pytest.raises(KeyboardInterrupt):
+            interrupt.raise_pending()
+        assert state.raised

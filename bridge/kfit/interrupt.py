@@ -87,8 +87,9 @@ def pending() -> bool:
 
 
 def raise_pending() -> None:
-    """Raise the innermost run's Ctrl-C here, a safe point, if one is pending."""
-    if pending():
+    """Raise the innermost run's Ctrl-C here, a safe point, if one is pending
+    (on the main thread only: elsewhere it waits for the main thread's)."""
+    if pending() and threading.current_thread() is threading.main_thread():
         _runs[-1].raised = True
         raise KeyboardInterrupt()
 
