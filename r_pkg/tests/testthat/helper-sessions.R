@@ -46,3 +46,17 @@ watchdog <- function(output, seconds) {
     "kill -KILL $pid ) &"
   )
 }
+
+# Bash, after `watchdog()` and inside a loop: waits (at most 60 s, while the
+# child runs) for the file `ready`, then `delay` seconds more, and sends the
+# child SIGINT, as a terminal's Ctrl-C does (`signals` of them, 1 ms apart);
+# writes the time of the first to the file `log`, if given. Ends the loop
+# (`break`) once the child has ended.
+ctrl_c_when <- function(ready, delay, signals = 1L, log = NULL) {
+  paste(
+    "for i in $(seq 1200); do [ -f", shQuote(ready), "] && break; alive || break;",
+    "sleep 0.05; done; alive || break;", paste0("sleep ", delay, ";"),
+    if (!is.null(log)) paste("date +%s.%N >>", shQuote(log), ";"),
+    "kill -INT $pid;", if (signals > 1L) "sleep 0.001; kill -INT $pid;"
+  )
+}

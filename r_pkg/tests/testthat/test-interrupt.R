@@ -12,8 +12,7 @@ interrupted_script <- function(lines, delay) {
     shQuote(file.path(R.home("bin"), "Rscript")), shQuote(script), shQuote(ready),
     ">>", shQuote(output), "2>&1 &",
     "pid=$!;", watchdog(output, 180),
-    "for i in $(seq 600); do [ -f", shQuote(ready), "] && break; sleep 0.1; done;",
-    "sleep", delay, "; kill -INT $pid; wait $pid; wait"
+    "for once in 1; do", ctrl_c_when(ready, delay), "done; wait $pid; wait"
   )
   system2("bash", c("-c", shQuote(command)))
   readChar(output, file.size(output), useBytes = TRUE)
@@ -122,14 +121,11 @@ interrupt_child <- function(modes, signals) {
   on.exit(unlink(c(script, paste0(prefix, ".", seq_along(modes)), output, killed, tmp),
                  recursive = TRUE), add = TRUE)
   writeLines(interrupt_script, script)
-  # Per fit: wait for its `ready` file (while the child runs), then signal.
-  one_fit <- function(round) paste(
-    "for i in $(seq 1200); do [ -f", paste0(shQuote(prefix), ".", round),
-    "] && break; alive || break; sleep 0.05; done; alive || break;",
-    if (modes[[round]] == "validation") "sleep 0.3;" else "sleep 0.2;",
-    "date +%s.%N >>", shQuote(killed), "; kill -INT $pid;",
-    if (signals[[round]] > 1L) "sleep 0.001; kill -INT $pid;" else ""
-  )
+  # Per fit: wait for its `ready` file, then signal.
+  one_fit <- function(round) {
+    ctrl_c_when(paste0(prefix, ".", round), if (modes[[round]] == "validation") 0.3 else 0.2,
+                signals[[round]], log = killed)
+  }
   command <- paste(
     paste0("TMPDIR=", shQuote(tmp)),
     paste0("R_LIBS=", shQuote(paste(.libPaths(), collapse = ":"))),
