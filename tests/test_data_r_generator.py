@@ -260,6 +260,33 @@ def test_bad_later_r_batch_names_epoch_and_step(body, expected, make_model, coun
     assert callback.total == 7  # every batch before the bad one was trained
 
 
+@pytest.mark.parametrize("bad, expected", [
+    ("x[15, 4] <- NA", "nan in the inputs at index [14, 3]"),
+    ("y[16] <- Inf", "inf in the targets at index [15]")])
+def test_a_later_batch_laid_out_like_the_last_is_checked_as_well(
+        bad, expected, make_model, counter, monkeypatch):
+    # Batches of doubles with one header: after the first, each takes the
+    # short path (kfit.data.batch_layout), which must still find NA and Inf.
+    from kfit.data import batch_layout
+
+    short: list[int] = []
+    parts = batch_layout.Layout.parts
+    monkeypatch.setattr(batch_layout.Layout, "parts",
+                        lambda self, value: short.append(1) or parts(self, value))
+    generator = r_function(f"""local({{ i <- 0; function() {{ i <<- i + 1
+        x <- matrix(rnorm(64), 16, 4); y <- as.numeric(sample(0:2, 16, TRUE))
+        if (i == 8) {bad}
+        list(x, y) }} }})""")
+    callback = counter()
+    with pytest.raises(KfitTrainingError) as info:
+        fit(make_model(), generator, steps_per_epoch=3, epochs=5, verbose=0,
+            callbacks=[callback])
+    assert len(short) == 7  # batches 2 to 8
+    assert expected in str(info.value)
+    assert (info.value.epoch, info.value.step) == (3, 2)
+    assert callback.total == 7
+
+
 @pytest.mark.parametrize("argument, value", [
     ("batch_size", 8), ("validation_split", 0.2), ("sample_weight", np.ones(16)),
     ("y", np.zeros(16))])

@@ -29,7 +29,7 @@ def test_a_worker_cut_off_in_the_middle_of_a_batch_ends_quietly() -> None:
     assert worker.process.returncode == 0  # it ended by itself, not killed
     assert list(worker.stderr) == []  # no "problem writing to connection"
     assert not os.path.exists(worker.tmpdir)
-    assert warm.WARM.pids() == []
+    assert worker.pid not in warm.WARM.pids()  # not parked for reuse
 
 
 def test_a_worker_deep_in_user_code_is_killed_at_once_and_leaves_no_files() -> None:
@@ -45,7 +45,7 @@ def test_a_worker_deep_in_user_code_is_killed_at_once_and_leaves_no_files() -> N
     assert time.monotonic() - started < 0.6
     assert worker.process.returncode == -9
     assert not os.path.exists(worker.tmpdir)
-    assert warm.WARM.pids() == []
+    assert worker.pid not in warm.WARM.pids()  # not parked for reuse
 
 
 def test_a_batch_whose_structure_changes_is_described_again(monkeypatch) -> None:
@@ -73,3 +73,46 @@ def test_a_batch_whose_structure_changes_is_described_again(monkeypatch) -> None
     assert [s[1] for s in seen] == [(4, 3), (4, 3), (2, 3), (2, 3), (2, 3)]
     assert [s[3] for s in seen] == [None] * 4 + [["x", "y"]]
     warm.stop_idle()
+
+
+def test_a_quick_generators_group_comes_in_one_write(monkeypatch) -> None:
+    # NEXT 5 of a quick generator: the five small frames go out together, so
+    # the core's reader wakes once for them; each is its own batch, in order.
+    from kfit.workers.socket_reader import SocketReader
+
+    code = ("local({ i <- 0; function() { i <<- i + 1; "
+            "list(matrix(i, 32, 10), rep(i, 32)) } })")
+    pool = start_pool(code)
+    for _ in range(3):  # R compiles the function at its first calls
+        pool.send(1, [(NEXT, 1)])
+        pool.receive(1)
+    recvs: list[int] = []
+    recv_into = SocketReader._recv_into
+    monkeypatch.setattr(SocketReader, "_recv_into",
+                        lambda self, view: recvs.append(1) or recv_into(self, view))
+    pool.send(1, [(NEXT, 5)])
+    frames = [pool.receive(1) for _ in range(5)]
+    woken = len(recvs)
+    pool.close()
+    assert [int(f.value.items[0].data[0]) for f in frames] == [4, 5, 6, 7, 8]
+    assert [f.repeat for f in frames] == [True] * 5
+    assert woken == 1
+
+
+def test_a_slow_generators_batch_is_not_held_for_the_next_one() -> None:
+    # Each batch carries when R made it (seconds since t0): with 0.2 s a
+    # call, batch 1 must have arrived before batch 3 was begun.
+    t0 = time.time()
+    code = (f"local({{ i <- 0; t0 <- {t0!r}; function() {{ i <<- i + 1; "
+            "Sys.sleep(0.2); made <- as.numeric(Sys.time()) - t0; "
+            "list(matrix(made, 2, 1), rep(i, 2)) } })")
+    pool = start_pool(code)
+    pool.send(1, [(NEXT, 3)])
+    first = pool.receive(1)
+    arrived = time.time() - t0
+    rest = [pool.receive(1) for _ in range(2)]
+    pool.close()
+    made = [float(f.value.items[0].data[0]) for f in [first, *rest]]
+    assert [int(f.value.items[1].data[0]) for f in [first, *rest]] == [1, 2, 3]
+    assert made[0] < made[1] < made[2]
+    assert arrived < made[2] - 0.19  # before batch 3's call began

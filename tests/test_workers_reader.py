@@ -24,22 +24,30 @@ class _FakePool:
 
     def send(self, worker: int, requests: list[tuple[int, int]]) -> None:
         self.writes.append((worker, list(requests)))
-        self.queues[worker].extend(requests)
+        for op, argument in requests:  # NEXT n: n batches, (NEXT, 0) each
+            self.queues[worker].extend([(NEXT, 0)] * argument if op == NEXT
+                                       else [(op, argument)])
 
     def receive(self, worker: int) -> Frame:
         op, argument = self.queues[worker].popleft()
         return Frame("batch", (op, argument, worker))
 
 
+def _batches(requests: list[tuple[int, int]]) -> int:
+    """How many batches a write asks for."""
+    return sum(argument if op == NEXT else 1 for op, argument in requests)
+
+
 def test_the_reader_asks_in_groups_and_never_more_than_the_stream_holds() -> None:
     pool, stream = _FakePool(1), BatchStream("training", 8, continuous=True)
     reader = WorkerReader(pool, steps=None, stream=lambda: stream,
-                          convert=lambda value: value)
+                          convert=lambda value, same_layout: value)
     for taken in range(1, 201):
         assert reader.pull() == (NEXT, 0, 1)
         stream.commit(taken)  # a step uses each batch as soon as it is read
         assert reader.requested - taken <= 8
-    sizes = [len(requests) for _, requests in pool.writes]
+    assert all(len(requests) == 1 for _, requests in pool.writes)  # NEXT n
+    sizes = [_batches(requests) for _, requests in pool.writes]
     assert sizes[0] == 8
     assert min(sizes) >= 4  # a write once half the bound is free, not per batch
     assert sum(sizes) == reader.requested
@@ -48,7 +56,7 @@ def test_the_reader_asks_in_groups_and_never_more_than_the_stream_holds() -> Non
 def test_an_index_dataset_is_asked_of_each_worker_in_turn_and_read_in_order() -> None:
     pool, stream = _FakePool(3), BatchStream("training", 4, continuous=True)
     reader = WorkerReader(pool, steps=7, stream=lambda: stream,
-                          convert=lambda value: value)
+                          convert=lambda value, same_layout: value)
     got = []
     for taken in range(1, 22):  # three epochs of 7
         op, index, worker = reader.pull()
@@ -65,7 +73,7 @@ def test_an_index_dataset_is_asked_of_each_worker_in_turn_and_read_in_order() ->
 def test_the_reader_waits_for_room_and_ends_when_the_stream_closes() -> None:
     pool, stream = _FakePool(1), BatchStream("training", 4, continuous=True)
     reader = WorkerReader(pool, steps=None, stream=lambda: stream,
-                          convert=lambda value: value)
+                          convert=lambda value, same_layout: value)
     for _ in range(4):  # nothing committed: the stream is full after 4
         assert reader.pull() == (NEXT, 0, 1)
     assert reader.requested == 4
@@ -77,7 +85,7 @@ def test_the_reader_waits_for_room_and_ends_when_the_stream_closes() -> None:
     stream.commit(2)  # half free: asked for 2 more, in one write
     waiting.join(5)
     assert got == [(NEXT, 0, 1)] and reader.requested == 6
-    assert [len(r) for _, r in pool.writes] == [4, 2]
+    assert [r for _, r in pool.writes] == [[(NEXT, 4)], [(NEXT, 2)]]
     assert reader.pull() == (NEXT, 0, 1)  # the second of those 2
     started = time.monotonic()
     closer = threading.Timer(0.3, stream.close)

@@ -21,7 +21,7 @@ def test_a_warm_worker_drops_the_batches_asked_ahead_and_serves_the_next_fit() -
             "list(matrix(i, 128, 784), matrix(i, 128, 1)) } })")
     first = start_pool(code)
     pid = first._workers[0].pid
-    first.send(1, [(NEXT, 0)] * 3)
+    first.send(1, [(NEXT, 3)])  # one request for 3 batches
     assert first_value(first) == 1.0
     first.close()
     assert warm.WARM.pids() == [pid]

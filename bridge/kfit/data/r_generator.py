@@ -20,6 +20,7 @@ from typing import Any
 
 from kfit.data.base import Feed, FeedOptions
 from kfit.data.batch import BATCH_FORM, PARTS, BatchError
+from kfit.data.batch_layout import Layout, normalize_laid_out
 from kfit.data.stream import END, BatchStream
 from kfit.data.streamed import stream_feed
 from kfit.errors import KfitArgumentError, KfitValueError, KfitWarning
@@ -51,6 +52,7 @@ class RGeneratorSource:
         self.function = as_r_function(function, argument)
         self.argument = argument
         self._batches = 0  # batches converted so far
+        self._layout: Layout | None = None  # of the last batch converted whole
         self._pools: list[Any] = []
 
     @property
@@ -64,8 +66,11 @@ class RGeneratorSource:
             self._pools.pop().close(clean)
         self.function.release()
 
-    def convert(self, value: Any) -> Any:
+    def convert(self, value: Any, same_layout: bool = False) -> Any:
         """A decoded R batch -> (inputs, targets[, sample_weights]) or END.
+        `same_layout`: a worker's frame with the header of the one before; a
+        `LaidOut` batch when the one before had the short path's layout (see
+        `kfit.data.batch_layout`).
 
         Raises:
             BatchError: not a list of 1 to 3 items, or parts that are not
@@ -73,6 +78,12 @@ class RGeneratorSource:
         """
         if value is None:
             return END
+        if same_layout and self._layout is not None:
+            parts = self._layout.parts(value)
+            if parts is not None:
+                self._batches += 1
+                return parts
+        self._layout = None
         if not isinstance(value, RList) or "data.frame" in value.classes:
             raise BatchError(
                 Say("returned {got}, not a list", got=R.kind(value)),
@@ -84,6 +95,7 @@ class RGeneratorSource:
         parts = [self._part(item, name) for item, name in
                  zip(value.items, PARTS, strict=False)]
         self._batches += 1
+        self._layout = Layout.of(value)
         return tuple(parts)
 
     def _part(self, item: Any, name: str) -> Any:
@@ -180,6 +192,6 @@ class RGeneratorSource:
         reader = WorkerReader(pool, steps=steps, stream=lambda: holder["stream"],
                               convert=self.convert)
         return stream_feed(self._checked(reader.pull), options, label=label,
-                           on_main_thread=False,
+                           on_main_thread=False, normalize=normalize_laid_out,
                            bind=lambda stream: holder.__setitem__("stream", stream),
                            on_stop=pool.interrupt)

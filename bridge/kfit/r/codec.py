@@ -63,6 +63,7 @@ class Frame:
     kind: str
     value: Any = None
     fields: dict[str, Any] = field(default_factory=dict)
+    repeat: bool = False  # a worker's frame sent without a header: the last one's
 
 
 def _strings(value: Any) -> list[Any]:

@@ -118,7 +118,7 @@ def read_frame(reader: SocketReader) -> Frame:
     buffers = [reader.read(size) for size in sizes]
     reader.frame_open = False
     return Frame(kind, None if spec is None else decode_value(spec, buffers),
-                 dict(fields))
+                 dict(fields), repeat=not length)
 
 
 class WorkerProcess:

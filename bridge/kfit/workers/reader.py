@@ -1,14 +1,16 @@
 """Asks R workers for batches ahead of training and reads them in order.
 
-A generator (`function()`) has one worker and is asked for "the next
-batch"; an index dataset (`function(i)`) has batches 1..steps each epoch,
-asked of the workers in turn (batch i of worker ((i - 1) mod N) + 1) and read
-back in index order. At most the stream's capacity (`max_queue_size`) of
-batches are asked for and not yet committed by Keras' steps, asked by the
-stream's own rule (`BatchStream.room`), so the stream never makes this
-producer wait in `put`. Requests go in groups, once half the stream is
-free (one socket write, one wake-up of each worker, per group). Runs on a
-producer thread; it calls no R.
+A generator (`function()`) has one worker and is asked for "the next N
+batches" in one request (it writes a quick generator's small batches
+together: one wake-up of this thread per group); an index dataset
+(`function(i)`) has batches 1..steps each epoch, asked of the workers in
+turn (batch i of worker ((i - 1) mod N) + 1) and read back in index order.
+At most the stream's capacity (`max_queue_size`) of batches are asked for
+and not yet committed by Keras' steps, asked by the stream's own rule
+(`BatchStream.room`), so the stream never makes this producer wait in
+`put`. Requests go in groups, once half the stream is free (one socket
+write, one wake-up of each worker, per group). Runs on a producer thread;
+it calls no R.
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ class WorkerReader:
         pool: started workers.
         steps: batches per epoch of an index dataset; None for a generator.
         stream: the stream the batches go to (its capacity bounds requests).
-        convert: decoded R value -> the raw batch for the producer.
+        convert: (decoded R value, whether its frame repeated the header of
+            the one before) -> the raw batch for the producer.
     """
 
     def __init__(self, pool: WorkerPool, *, steps: int | None,
-                 stream: Callable[[], BatchStream], convert: Callable[[Any], Any]
+                 stream: Callable[[], BatchStream],
+                 convert: Callable[[Any, bool], Any]
                  ) -> None:
         self.pool = pool
         self.steps = steps
@@ -46,14 +50,14 @@ class WorkerReader:
     def _ask(self, count: int) -> None:
         """Ask for the next `count` batches: one write per worker."""
         requests: dict[int, list[tuple[int, int]]] = {}
-        for _ in range(count):
-            if self.steps is None:
-                worker, op, argument = 1, NEXT, 0
-            else:
-                index = self._next_index
-                worker, op, argument = (index - 1) % self.pool.size + 1, INDEX, index
-                self._next_index = index % self.steps + 1
-            requests.setdefault(worker, []).append((op, argument))
+        if self.steps is None:  # a generator: one request for `count` batches
+            requests[1] = [(NEXT, count)]
+            self._pending.extend([1] * count)
+        for _ in range(count if self.steps is not None else 0):
+            index = self._next_index
+            worker = (index - 1) % self.pool.size + 1
+            self._next_index = index % self.steps + 1
+            requests.setdefault(worker, []).append((INDEX, index))
             self._pending.append(worker)
         for worker, asked in requests.items():
             self.pool.send(worker, asked)
@@ -64,7 +68,11 @@ class WorkerReader:
         error in a worker is an RError."""
         # With nothing in flight, wait for room: the workers have nothing to do
         # until the steps commit what they made.
-        count = self.stream().room(self.requested, wait=not self._pending)
+        stream = self.stream()
+        if self._pending and self.requested - stream.committed > stream.refill_at:
+            count = 0  # no room, as room() would say: its lock is not needed
+        else:
+            count = stream.room(self.requested, wait=not self._pending)
         if count:
             self._ask(count)
         elif not self._pending:
@@ -75,4 +83,4 @@ class WorkerReader:
         if frame.kind == "error":
             raise RError(str(frame.fields.get("message", "")).strip(),
                          call=str(frame.fields.get("call") or ""))
-        return self.convert(frame.value)
+        return self.convert(frame.value, frame.repeat)

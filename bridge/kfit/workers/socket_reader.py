@@ -70,10 +70,12 @@ class SocketReader:
                     break
         return self.sock.recv_into(view)
 
-    def read(self, size: int) -> bytes | bytearray:
+    def read(self, size: int) -> bytearray:
+        """`size` bytes, in a bytearray of their own (NumPy views of it are
+        writeable: a batch's arrays need no copy)."""
         available = self._end - self._start
         if size <= available:
-            out = bytes(self._view[self._start:self._start + size])
+            out = bytearray(self._view[self._start:self._start + size])
             self._start += size
             return out
         if size > len(self._buffer) // 2:
@@ -87,7 +89,7 @@ class SocketReader:
             if got == 0:
                 raise ConnectionClosed()
             self._end += got
-        out = bytes(self._view[:size])
+        out = bytearray(self._view[:size])
         self._start = size
         return out
 
