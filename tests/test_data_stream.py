@@ -37,6 +37,29 @@ def test_a_full_stream_takes_a_burst_once_commits_free_half() -> None:
     assert stream.committed == 3
 
 
+def test_an_eager_producer_goes_on_as_soon_as_one_item_is_free() -> None:
+    # A producer of slow batches: waiting for half the stream would leave it
+    # idle while the steps use that half.
+    stream = BatchStream("training", 6, continuous=True)
+    for i in range(6):
+        assert stream.put(i)
+    done = threading.Event()
+    threading.Thread(target=lambda: (stream.put(6, eager=True), done.set()),
+                     daemon=True).start()
+    time.sleep(0.12)
+    assert not done.is_set()  # full: it waits
+    started = time.monotonic()
+    stream.commit(1)
+    assert done.wait(1.0)
+    assert time.monotonic() - started < 0.04  # woken by the commit, not a poll
+    assert stream.queued() == 6  # never more than max_queue_size
+    assert stream.room(7, wait=False) == 0  # a source asked in groups: none yet
+    assert stream.room(7, wait=False, eager=True) == 0  # full again
+    stream.commit(2)
+    assert stream.room(7, wait=False) == 0  # 5 of 6 asked ahead: above half
+    assert stream.room(7, wait=False, eager=True) == 1
+
+
 def test_a_producer_never_has_more_than_max_queue_size_uncommitted() -> None:
     stream = BatchStream("training", 4, continuous=True)
     most: list[int] = []

@@ -16,8 +16,9 @@ from kfit.workers.reader import WorkerReader
 class _FakePool:
     """Stands in for a `WorkerPool`: records writes, answers every request."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, seconds: float = 0.0) -> None:
         self.size = size
+        self.seconds = seconds  # each batch takes this long to make
         self.writes: list[tuple[int, list[tuple[int, int]]]] = []
         self.queues: dict[int, deque[tuple[int, int]]] = {
             n: deque() for n in range(1, size + 1)}
@@ -29,6 +30,7 @@ class _FakePool:
                                        else [(op, argument)])
 
     def receive(self, worker: int) -> Frame:
+        time.sleep(self.seconds)
         op, argument = self.queues[worker].popleft()
         return Frame("batch", (op, argument, worker))
 
@@ -51,6 +53,23 @@ def test_the_reader_asks_in_groups_and_never_more_than_the_stream_holds() -> Non
     assert sizes[0] == 8
     assert min(sizes) >= 4  # a write once half the bound is free, not per batch
     assert sum(sizes) == reader.requested
+
+
+def test_slow_batches_are_asked_for_as_soon_as_one_item_is_free() -> None:
+    # 3 ms a batch: a request per committed step, the stream never emptied
+    # to half before the worker is asked again.
+    pool, stream = _FakePool(1, seconds=0.003), BatchStream("training", 8,
+                                                             continuous=True)
+    reader = WorkerReader(pool, steps=None, stream=lambda: stream,
+                          convert=lambda value, same_layout: value)
+    for taken in range(1, 41):
+        assert reader.pull() == (NEXT, 0, 1)
+        stream.commit(taken)
+        assert reader.requested - taken <= 8
+    sizes = [_batches(requests) for _, requests in pool.writes]
+    assert sizes[0] == 8
+    assert sizes[-10:] == [1] * 10  # once it knows they are slow
+    assert reader.requested - 40 >= 7  # asked ahead: all of the stream but one
 
 
 def test_an_index_dataset_is_asked_of_each_worker_in_turn_and_read_in_order() -> None:

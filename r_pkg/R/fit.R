@@ -150,7 +150,9 @@ generics::fit
 #'   (index datasets `function(i)`); threads loading a `PyDataset`. See the
 #'   section on workers.
 #' @param max_queue_size (kfit extension) Batches made ahead of training, at
-#'   most.
+#'   most: the memory of that many batches. Workers make them while Keras
+#'   compiles the first step, so a short fit of a slow generator gains from a
+#'   larger value.
 #' @param worker_globals Objects the workers need that detection misses: a
 #'   character vector of names (looked up where `fit()` was called) or a named
 #'   list of values.

@@ -15,12 +15,13 @@ reader of R worker processes).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from kfit.class_weight import ClassWeight
 from kfit.data.batch import Batch, batch_spec, check_like, normalize_batch, what
-from kfit.data.stream import END, BatchStream, Failure, Position
+from kfit.data.stream import END, SLOW_BATCH, BatchStream, Failure, Position
 from kfit.errors import KfitDataError, KfitWorkerError, RError
 from kfit.words import Say
 
@@ -146,8 +147,8 @@ class StreamProducer:
         self._put(self._make_item())
         return True
 
-    def _put(self, item: Any) -> bool:
-        put = self.stream.put(item)
+    def _put(self, item: Any, *, eager: bool = False) -> bool:
+        put = self.stream.put(item, eager=eager)
         if self.finished:
             self.stream.finish()
         return put
@@ -161,8 +162,12 @@ class StreamProducer:
             self._thread = None
 
     def _run(self) -> None:
+        making = 0.0  # seconds an item takes to make (a moving average)
         while not self.finished and not self.stream.closed:
-            if not self._put(self._make_item()):
+            started = time.monotonic()
+            item = self._make_item()
+            making += 0.25 * (time.monotonic() - started - making)
+            if not self._put(item, eager=making >= SLOW_BATCH):
                 return
 
     # -- one item ------------------------------------------------------------

@@ -22,6 +22,7 @@ from kfit.data.batch import Batch
 from kfit.nested import leaves, map_leaves
 
 _POLL_SECONDS = 0.05
+SLOW_BATCH = 0.001  # seconds to make a batch, from which a producer is eager
 
 
 class _End:
@@ -88,7 +89,11 @@ class BatchStream:
     Items are kept from the committed position on; a producer may be
     `max_queue_size` items ahead of it. One that found the stream full waits
     until commits have brought it down to half (`refill_at`), then makes
-    batches in a burst: a wake-up per few batches, not per batch.
+    batches in a burst: a wake-up per few batches, not per batch. A producer
+    whose batches take long to make (`SLOW_BATCH` or more each) is `eager`:
+    it goes on as soon as one item is free, since a wake-up per batch costs
+    it nothing and waiting for half the stream would leave it idle while
+    the steps empty the other half.
 
     Args:
         role: "training" or "validation" (for messages).
@@ -111,6 +116,7 @@ class BatchStream:
         lock = threading.Lock()
         self._produced = threading.Condition(lock)  # an item, or the end
         self._room = threading.Condition(lock)
+        self._eager_waits = 0  # eager producers waiting for one free item
         self._closed = False
         self.producer_done = False  # nothing more will be put
         self.failure: Failure | None = None
@@ -132,31 +138,43 @@ class BatchStream:
     def closed(self) -> bool:
         return self._closed
 
-    def put(self, item: Batch | _End | Failure) -> bool:
-        """Put an item, waiting for room; False if the stream was closed."""
+    def put(self, item: Batch | _End | Failure, *, eager: bool = False) -> bool:
+        """Put an item, waiting for room (for one free item when `eager`, else
+        for half the stream once it was full); False if the stream was closed."""
         with self._room:
             if self.queued() >= self.capacity:
-                while self.queued() > self.refill_at and not self._closed:
+                mark = self.room_mark(eager)
+                self._eager_waits += eager
+                while self.queued() > mark and not self._closed:
                     self._room.wait(_POLL_SECONDS)
+                self._eager_waits -= eager
             if self._closed:
                 return False
             self._items.append(item)
             self._produced.notify_all()  # readers and the guard may wait
         return True
 
-    def room(self, asked: int, *, wait: bool) -> int:
+    def room(self, asked: int, *, wait: bool, eager: bool = False) -> int:
         """For a source that is asked for items ahead (R workers): how many
         more it may be asked for, `asked` asked so far. The stream's own rule,
         as for `put`: none while the items asked and not committed are more
-        than half the stream (`refill_at`), then up to its capacity. With
-        `wait`, waits for that room; 0 once the stream is closed."""
+        than `room_mark(eager)`, then up to its capacity. With `wait`, waits
+        for that room; 0 once the stream is closed."""
+        mark = self.room_mark(eager)
         with self._room:
-            while asked - self.committed > self.refill_at and wait \
-                    and not self._closed:
-                self._room.wait(_POLL_SECONDS)
-            if self._closed or asked - self.committed > self.refill_at:
+            if wait:
+                self._eager_waits += eager
+                while asked - self.committed > mark and not self._closed:
+                    self._room.wait(_POLL_SECONDS)
+                self._eager_waits -= eager
+            if self._closed or asked - self.committed > mark:
                 return 0
             return self.capacity - (asked - self.committed)
+
+    def room_mark(self, eager: bool) -> int:
+        """Items asked ahead and not committed above which a source gets no
+        room: half the stream, or all of it but one when `eager`."""
+        return self.capacity - 1 if eager else self.refill_at
 
     def finish(self) -> None:
         """The producer will put nothing more."""
@@ -188,7 +206,7 @@ class BatchStream:
         while self._items and self._base < position:
             self._items.popleft()
             self._base += 1
-        if self.queued() <= self.refill_at:
+        if self.queued() <= self.refill_at or self._eager_waits:
             self._room.notify_all()
 
     def use(self, position: int) -> Any:

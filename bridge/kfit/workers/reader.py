@@ -8,18 +8,21 @@ turn (batch i of worker ((i - 1) mod N) + 1) and read back in index order.
 At most the stream's capacity (`max_queue_size`) of batches are asked for
 and not yet committed by Keras' steps, asked by the stream's own rule
 (`BatchStream.room`), so the stream never makes this producer wait in
-`put`. Requests go in groups, once half the stream is free (one socket
-write, one wake-up of each worker, per group). Runs on a producer thread;
-it calls no R.
+`put`. Requests for quick batches go in groups, once half the stream is
+free (one socket write, one wake-up of each worker, per group); batches
+that take `SLOW_BATCH` or more to make are asked for as soon as one item is
+free, so the workers never idle while the steps empty half the stream.
+Runs on a producer thread; it calls no R.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from kfit.data.stream import END, BatchStream
+from kfit.data.stream import END, SLOW_BATCH, BatchStream
 from kfit.errors import RError
 from kfit.workers.pool import INDEX, NEXT, WorkerPool
 
@@ -46,6 +49,20 @@ class WorkerReader:
         self.requested = 0
         self._next_index = 1
         self._pending: deque[int] = deque()  # the worker of each open request
+        # Seconds a batch takes to make: a slow source is asked for a batch
+        # per free item of the stream, a quick one in groups (BatchStream).
+        self._make_seconds = 0.0
+        self._arrived = 0.0
+        self._making = False
+
+    def _timed(self, now: float) -> None:
+        """How long a batch takes to make (a moving average): the time between
+        two arrivals while the next batch was asked for already."""
+        if self._making:
+            gap = now - self._arrived
+            self._make_seconds += 0.25 * (gap - self._make_seconds)
+        self._arrived = now
+        self._making = bool(self._pending)
 
     def _ask(self, count: int) -> None:
         """Ask for the next `count` batches: one write per worker."""
@@ -69,15 +86,18 @@ class WorkerReader:
         # With nothing in flight, wait for room: the workers have nothing to do
         # until the steps commit what they made.
         stream = self.stream()
-        if self._pending and self.requested - stream.committed > stream.refill_at:
+        eager = self._make_seconds >= SLOW_BATCH
+        ahead = self.requested - stream.committed
+        if self._pending and ahead > stream.room_mark(eager):
             count = 0  # no room, as room() would say: its lock is not needed
         else:
-            count = stream.room(self.requested, wait=not self._pending)
+            count = stream.room(self.requested, wait=not self._pending, eager=eager)
         if count:
             self._ask(count)
         elif not self._pending:
             return END  # the stream was closed
         frame = self.pool.receive(self._pending.popleft())
+        self._timed(time.monotonic())
         if frame.kind == "end":
             return END
         if frame.kind == "error":
