@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 
 from kfit.data import stream as stream_module
-from kfit.data.stream import END, BatchStream, Failure, StreamCancelled, stacked_reads
+from kfit.data.stream import (
+    END,
+    BatchStream,
+    Failure,
+    MakingTime,
+    StreamCancelled,
+    stacked_reads,
+)
 
 
 def test_a_full_stream_takes_a_burst_once_commits_free_half() -> None:
@@ -58,6 +65,22 @@ def test_an_eager_producer_goes_on_as_soon_as_one_item_is_free() -> None:
     stream.commit(2)
     assert stream.room(7, wait=False) == 0  # 5 of 6 asked ahead: above half
     assert stream.room(7, wait=False, eager=True) == 1
+
+
+def test_a_stall_of_the_machine_does_not_make_a_quick_source_slow() -> None:
+    making = MakingTime()
+    for seconds in (0.0001, 0.0002, 0.0001):
+        making.add(seconds)
+    assert not making.slow  # too few to say
+    making.add(0.5)  # one stall
+    making.add(0.05)  # and another
+    assert not making.slow
+    for _ in range(5):
+        making.add(0.002)  # a batch now takes 2 ms
+    assert making.slow
+    for _ in range(5):
+        making.add(0.0001)
+    assert not making.slow
 
 
 def test_a_producer_never_has_more_than_max_queue_size_uncommitted() -> None:

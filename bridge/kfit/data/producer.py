@@ -21,7 +21,7 @@ from typing import Any
 
 from kfit.class_weight import ClassWeight
 from kfit.data.batch import Batch, batch_spec, check_like, normalize_batch, what
-from kfit.data.stream import END, SLOW_BATCH, BatchStream, Failure, Position
+from kfit.data.stream import END, BatchStream, Failure, MakingTime, Position
 from kfit.errors import KfitDataError, KfitWorkerError, RError
 from kfit.words import Say
 
@@ -162,12 +162,12 @@ class StreamProducer:
             self._thread = None
 
     def _run(self) -> None:
-        making = 0.0  # seconds an item takes to make (a moving average)
+        making = MakingTime()
         while not self.finished and not self.stream.closed:
             started = time.monotonic()
             item = self._make_item()
-            making += 0.25 * (time.monotonic() - started - making)
-            if not self._put(item, eager=making >= SLOW_BATCH):
+            making.add(time.monotonic() - started)
+            if not self._put(item, eager=making.slow):
                 return
 
     # -- one item ------------------------------------------------------------

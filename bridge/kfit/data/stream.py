@@ -25,6 +25,23 @@ _POLL_SECONDS = 0.05
 SLOW_BATCH = 0.001  # seconds to make a batch, from which a producer is eager
 
 
+class MakingTime:
+    """How long a producer's batches take to make: the median of the last 8
+    (a stall of the machine does not make a quick source slow). `slow` when
+    it is `SLOW_BATCH` or more: then the producer is eager (see BatchStream)."""
+
+    def __init__(self) -> None:
+        self._seconds: deque[float] = deque(maxlen=8)
+
+    def add(self, seconds: float) -> None:
+        self._seconds.append(seconds)
+
+    @property
+    def slow(self) -> bool:
+        known = len(self._seconds)
+        return known >= 4 and sorted(self._seconds)[known // 2] >= SLOW_BATCH
+
+
 class _End:
     def __repr__(self) -> str:
         return "END"

@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from kfit.data.stream import END, SLOW_BATCH, BatchStream
+from kfit.data.stream import END, BatchStream, MakingTime
 from kfit.errors import RError
 from kfit.workers.pool import INDEX, NEXT, WorkerPool
 
@@ -51,16 +51,15 @@ class WorkerReader:
         self._pending: deque[int] = deque()  # the worker of each open request
         # Seconds a batch takes to make: a slow source is asked for a batch
         # per free item of the stream, a quick one in groups (BatchStream).
-        self._make_seconds = 0.0
+        self._making_time = MakingTime()
         self._arrived = 0.0
         self._making = False
 
     def _timed(self, now: float) -> None:
-        """How long a batch takes to make (a moving average): the time between
-        two arrivals while the next batch was asked for already."""
+        """How long a batch takes to make: the time between two arrivals
+        while the next batch was asked for already."""
         if self._making:
-            gap = now - self._arrived
-            self._make_seconds += 0.25 * (gap - self._make_seconds)
+            self._making_time.add(now - self._arrived)
         self._arrived = now
         self._making = bool(self._pending)
 
@@ -86,7 +85,7 @@ class WorkerReader:
         # With nothing in flight, wait for room: the workers have nothing to do
         # until the steps commit what they made.
         stream = self.stream()
-        eager = self._make_seconds >= SLOW_BATCH
+        eager = self._making_time.slow
         ahead = self.requested - stream.committed
         if self._pending and ahead > stream.room_mark(eager):
             count = 0  # no room, as room() would say: its lock is not needed
