@@ -75,28 +75,17 @@ def test_a_batch_whose_structure_changes_is_described_again(monkeypatch) -> None
     warm.stop_idle()
 
 
-def test_a_quick_generators_group_comes_in_one_write(monkeypatch) -> None:
-    # NEXT 5 of a quick generator: the five small frames go out together, so
-    # the core's reader wakes once for them; each is its own batch, in order.
-    from kfit.workers.socket_reader import SocketReader
-
+def test_one_request_asks_for_a_group_of_batches_each_its_own_frame() -> None:
+    # NEXT 5: five calls of the generator, five frames in order, the
+    # structure described by the first only.
     code = ("local({ i <- 0; function() { i <<- i + 1; "
             "list(matrix(i, 32, 10), rep(i, 32)) } })")
     pool = start_pool(code)
-    for _ in range(3):  # R compiles the function at its first calls
-        pool.send(1, [(NEXT, 1)])
-        pool.receive(1)
-    recvs: list[int] = []
-    recv_into = SocketReader._recv_into
-    monkeypatch.setattr(SocketReader, "_recv_into",
-                        lambda self, view: recvs.append(1) or recv_into(self, view))
     pool.send(1, [(NEXT, 5)])
     frames = [pool.receive(1) for _ in range(5)]
-    woken = len(recvs)
     pool.close()
-    assert [int(f.value.items[0].data[0]) for f in frames] == [4, 5, 6, 7, 8]
-    assert [f.repeat for f in frames] == [True] * 5
-    assert woken == 1
+    assert [int(f.value.items[0].data[0]) for f in frames] == [1, 2, 3, 4, 5]
+    assert [f.repeat for f in frames] == [False, True, True, True, True]
 
 
 def test_a_slow_generators_batch_is_not_held_for_the_next_one() -> None:

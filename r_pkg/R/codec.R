@@ -183,19 +183,18 @@ shared_leaf <- function(leaf) {
 # write (one packet, one wake-up of the reader), large leaves written
 # straight from a buffer kept in `buffers` (an environment, one buffer per
 # leaf size) and reused for every frame: a large leaf is written before the
-# next one can refill its buffer. With `hold`, small pieces wait in `held`
-# (see held_frames()) for the next frame's write, up to 64 KiB.
-write_frame <- function(con, frame, buffers = NULL, held = held_frames(), hold = FALSE) {
+# next one can refill its buffer.
+write_frame <- function(con, frame, buffers = NULL) {
   header <- charToRaw(enc2utf8(frame$header))
-  hold_piece(held, writeBin(length(header), raw(), size = 4L, endian = "little"))
-  hold_piece(held, header)
+  pending <- list(writeBin(length(header), raw(), size = 4L, endian = "little"), header)
   for (leaf in frame$leaves) {
     size <- length(leaf) * leaf_width(leaf, frame$single)
     if (size < 65536) {
-      hold_piece(held, leaf_raw(leaf, frame$single))
+      pending[[length(pending) + 1L]] <- leaf_raw(leaf, frame$single)
       next
     }
-    write_held(con, held)
+    if (length(pending)) writeBin(unlist(pending, use.names = FALSE), con)
+    pending <- list()
     if (is.null(buffers)) {
       writeBin(leaf_raw(leaf, frame$single), con)
       next
@@ -207,32 +206,9 @@ write_frame <- function(con, frame, buffers = NULL, held = held_frames(), hold =
     buffers[[key]] <- leaf_raw(leaf, frame$single, buffers[[key]])
     writeBin(buffers[[key]], con)
   }
-  if (!hold || held$bytes >= 65536) {
-    write_held(con, held)
-    flush(con)
-  }
+  if (length(pending)) writeBin(unlist(pending, use.names = FALSE), con)
+  flush(con)
   invisible(NULL)
-}
-
-# Small pieces of frames not written yet: a worker asked for several
-# batches of a quick generator writes them together (one wake-up of the
-# core's reader for the group, not one per batch).
-held_frames <- function() {
-  held <- new.env(parent = emptyenv())
-  held$pieces <- list()
-  held$bytes <- 0
-  held
-}
-
-hold_piece <- function(held, piece) {
-  held$pieces[[length(held$pieces) + 1L]] <- piece
-  held$bytes <- held$bytes + length(piece)
-}
-
-write_held <- function(con, held) {
-  if (length(held$pieces)) writeBin(unlist(held$pieces, use.names = FALSE), con)
-  held$pieces <- list()
-  held$bytes <- 0
 }
 
 # Call a user's R function (a generator, a callback hook) and encode what it

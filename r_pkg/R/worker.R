@@ -179,8 +179,7 @@ unshippable_kind <- function(value) {
 worker_functions <- c("worker_main", "worker_serve", "worker_setup", "worker_env",
                       "worker_baseline",
                       "worker_reset", "read_request", "sent", "worker_error", "error_record",
-                      "encode_frame", "encode_node", "write_frame", "held_frames",
-                      "hold_piece", "write_held", "worker_hold_seconds", "leaf_raw",
+                      "encode_frame", "encode_node", "write_frame", "leaf_raw",
                       "leaf_width", "codec_max_strings", "to_json", "json_string",
                       "json_strings")
 
@@ -242,8 +241,8 @@ resolve_worker_globals <- function(globals, envir) {
 # one fit after another: LOAD (3, number) followed by the payload's path
 # (an int32 length and its bytes) sets up a fit (worker_setup()); then each
 # request gets frames back: (1, n) the next n batches of a generator (a
-# frame each), (2, i) batch i of an index dataset (a batch, "end" when the function returned
-# NULL, or an error); RESET (4, 0) ends the fit: the worker clears what the
+# frame each), (2, i) batch i of an index dataset (a batch, "end" when the
+# function returned NULL, or an error); RESET (4, 0) ends the fit: the worker clears what the
 # fit left (worker_reset()) and answers "idle". (0, 0), a closed socket, or
 # `idle` seconds without a LOAD end the process. Requests are little-endian
 # int32s. Started by the core as `p <- readRDS(<bootstrap>); p$main(p)`
@@ -290,13 +289,12 @@ worker_main <- function(boot) {
 # Serves one fit's requests: TRUE at RESET, FALSE when the worker must end.
 # A frame whose header is the one before it goes with an empty header (a
 # generator's batches all have the first one's structure): the core parses
-# the structure once. NEXT asks for `count` batches at once; while the
-# generator is quick (a call under `worker_hold_seconds`) their small frames
-# go out together at the end of the group, so a batch waits at most about
-# one quick call for the ones after it.
+# the structure once. NEXT asks for `count` batches at once (one request, one
+# wake-up of this process per group); each batch is written as soon as it is
+# made, so what the generator returned reaches the core even if a later call
+# kills the process.
 worker_serve <- function(con, fn, buffers) {
   last <- ""
-  held <- held_frames()
   repeat {
     request <- read_request(con)
     if (is.null(request) || request[[1]] == 0L) return(FALSE)
@@ -306,15 +304,13 @@ worker_serve <- function(con, fn, buffers) {
       if (inherits(fn, "error")) {
         frame <- do.call(encode_frame, c(list("error", encode_value = FALSE),
                                          worker_error(fn, "starting the worker")))
-        if (!sent(write_frame(con, frame, held = held))) return(FALSE)
+        if (!sent(write_frame(con, frame))) return(FALSE)
         next
       }
-      started <- unclass(Sys.time())
       value <- tryCatch(
         if (request[[1]] == 2L) fn(request[[2]]) else fn(),
         error = function(e) e
       )
-      quick <- unclass(Sys.time()) - started < worker_hold_seconds
       frame <- if (inherits(value, "error")) {
         do.call(encode_frame, c(list("error", encode_value = FALSE), worker_error(value)))
       } else if (is.null(value)) {
@@ -324,15 +320,10 @@ worker_serve <- function(con, fn, buffers) {
       }
       header <- frame$header
       if (identical(header, last)) frame$header <- "" else last <- header
-      hold <- quick && k < count
-      if (!sent(write_frame(con, frame, buffers, held, hold))) return(FALSE)
+      if (!sent(write_frame(con, frame, buffers))) return(FALSE)
     }
   }
 }
-
-# A generator call quicker than this lets its batch wait for the next one's
-# (see worker_serve()).
-worker_hold_seconds <- 0.0005
 
 read_request <- function(con) {
   request <- readBin(con, "integer", n = 2L, size = 4L, endian = "little")

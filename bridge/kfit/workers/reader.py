@@ -1,14 +1,13 @@
 """Asks R workers for batches ahead of training and reads them in order.
 
 A generator (`function()`) has one worker and is asked for "the next N
-batches" in one request (it writes a quick generator's small batches
-together: one wake-up of this thread per group); an index dataset
-(`function(i)`) has batches 1..steps each epoch, asked of the workers in
-turn (batch i of worker ((i - 1) mod N) + 1) and read back in index order.
-At most the stream's capacity (`max_queue_size`) of batches are asked for
-and not yet committed by Keras' steps, asked by the stream's own rule
-(`BatchStream.room`), so the stream never makes this producer wait in
-`put`. Requests for quick batches go in groups, once half the stream is
+batches" in one request (a frame back per batch, written as it is made); an
+index dataset (`function(i)`) has batches 1..steps each epoch, asked of the
+workers in turn (batch i of worker ((i - 1) mod N) + 1) and read back in
+index order. At most the stream's capacity (`max_queue_size`) of batches
+are asked for and not yet committed by Keras' steps, asked by the stream's
+own rule (`BatchStream.room`), so the stream never makes this producer wait
+in `put`. Requests for quick batches go in groups, once half the stream is
 free (one socket write, one wake-up of each worker, per group); batches
 that take `SLOW_BATCH` or more to make are asked for as soon as one item is
 free, so the workers never idle while the steps empty half the stream.
