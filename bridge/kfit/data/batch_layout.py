@@ -24,7 +24,7 @@ from kfit.r.codec import RList, RVector
 _FLOAT32 = np.dtype("<f4")
 
 
-class LaidOut(tuple):  # type: ignore[type-arg]
+class LaidOut(tuple[Any, ...]):
     """The parts of an R batch laid out like the checked batch before it."""
 
 
