@@ -160,11 +160,7 @@ class BatchStream:
         for half the stream once it was full); False if the stream was closed."""
         with self._room:
             if self.queued() >= self.capacity:
-                mark = self.room_mark(eager)
-                self._eager_waits += eager
-                while self.queued() > mark and not self._closed:
-                    self._room.wait(_POLL_SECONDS)
-                self._eager_waits -= eager
+                self._wait_for_room(self.queued, eager)
             if self._closed:
                 return False
             self._items.append(item)
@@ -176,22 +172,36 @@ class BatchStream:
         more it may be asked for, `asked` asked so far. The stream's own rule,
         as for `put`: none while the items asked and not committed are more
         than `room_mark(eager)`, then up to its capacity. With `wait`, waits
-        for that room; 0 once the stream is closed."""
-        mark = self.room_mark(eager)
+        for that room; 0 once the stream is closed. Without `wait`, "none" is
+        said without the lock (a commit it misses is seen at the next call)."""
+        def ahead() -> int:
+            return asked - self.committed
+
+        if not wait and ahead() > self.room_mark(eager):
+            return 0
         with self._room:
             if wait:
-                self._eager_waits += eager
-                while asked - self.committed > mark and not self._closed:
-                    self._room.wait(_POLL_SECONDS)
-                self._eager_waits -= eager
-            if self._closed or asked - self.committed > mark:
+                self._wait_for_room(ahead, eager)
+            if self._closed or ahead() > self.room_mark(eager):
                 return 0
-            return self.capacity - (asked - self.committed)
+            return self.capacity - ahead()
 
     def room_mark(self, eager: bool) -> int:
         """Items asked ahead and not committed above which a source gets no
         room: half the stream, or all of it but one when `eager`."""
         return self.capacity - 1 if eager else self.refill_at
+
+    def _wait_for_room(self, ahead: Callable[[], int], eager: bool) -> None:
+        """With the lock held: wait until `ahead()` is at most
+        `room_mark(eager)`, or the stream is closed. Commits wake an eager
+        waiter at once, others once half the stream is free."""
+        mark = self.room_mark(eager)
+        self._eager_waits += eager
+        try:
+            while ahead() > mark and not self._closed:
+                self._room.wait(_POLL_SECONDS)
+        finally:
+            self._eager_waits -= eager
 
     def finish(self) -> None:
         """The producer will put nothing more."""

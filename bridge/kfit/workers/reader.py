@@ -68,12 +68,13 @@ class WorkerReader:
         if self.steps is None:  # a generator: one request for `count` batches
             requests[1] = [(NEXT, count)]
             self._pending.extend([1] * count)
-        for _ in range(count if self.steps is not None else 0):
-            index = self._next_index
-            worker = (index - 1) % self.pool.size + 1
-            self._next_index = index % self.steps + 1
-            requests.setdefault(worker, []).append((INDEX, index))
-            self._pending.append(worker)
+        else:
+            for _ in range(count):
+                index = self._next_index
+                worker = (index - 1) % self.pool.size + 1
+                self._next_index = index % self.steps + 1
+                requests.setdefault(worker, []).append((INDEX, index))
+                self._pending.append(worker)
         for worker, asked in requests.items():
             self.pool.send(worker, asked)
         self.requested += count
@@ -83,13 +84,8 @@ class WorkerReader:
         error in a worker is an RError."""
         # With nothing in flight, wait for room: the workers have nothing to do
         # until the steps commit what they made.
-        stream = self.stream()
-        eager = self._making_time.slow
-        ahead = self.requested - stream.committed
-        if self._pending and ahead > stream.room_mark(eager):
-            count = 0  # no room, as room() would say: its lock is not needed
-        else:
-            count = stream.room(self.requested, wait=not self._pending, eager=eager)
+        count = self.stream().room(self.requested, wait=not self._pending,
+                                   eager=self._making_time.slow)
         if count:
             self._ask(count)
         elif not self._pending:
