@@ -16,6 +16,7 @@ from kfit.data.stream import (
     Failure,
     MakingTime,
     StreamCancelled,
+    auto_queue_size,
     stacked_reads,
 )
 
@@ -243,3 +244,58 @@ def test_a_new_stacked_reader_reads_again_what_no_step_used() -> None:
     second = stacked_reads(lambda: stream, items=4)
     assert [n[0] for n in _numbers(next(second))] == [2, 3, 4, 5]
     assert next(first, "superseded") == "superseded"  # the old reader ends
+
+
+def test_a_stream_takes_no_more_than_the_fit_reads() -> None:
+    # limit 5: the 5th put goes in, the 6th waits (however free the stream)
+    # until the stream is closed, and is refused then.
+    stream = BatchStream("training", 10, continuous=True, limit=5)
+    for i in range(5):
+        assert stream.has_room()
+        assert stream.put(i)
+    assert not stream.has_room()  # a main-thread producer makes no more
+    result: list[bool] = []
+    sixth = threading.Thread(target=lambda: result.append(stream.put(5)), daemon=True)
+    sixth.start()
+    stream.commit(5)  # all used: still no room past the limit
+    time.sleep(0.12)
+    assert sixth.is_alive() and stream.produced == 5
+    stream.close()
+    sixth.join(1.0)
+    assert result == [False]
+
+
+def test_room_asks_a_source_for_no_more_than_the_fit_reads() -> None:
+    stream = BatchStream("training", 10, continuous=True, limit=13)
+    assert stream.room(0, wait=False) == 10
+    stream.commit(8)
+    assert stream.room(10, wait=False) == 3  # 8 of 10 free, 3 left to ask for
+    assert stream.room(13, wait=False) == 0
+    done = threading.Event()
+    waiter = threading.Thread(target=lambda: (stream.room(13, wait=True), done.set()),
+                              daemon=True)
+    waiter.start()
+    stream.commit(13)
+    assert not done.wait(0.12)  # all asked for: it waits for the end of the fit
+    stream.close()
+    assert done.wait(1.0)
+
+
+def test_auto_queue_size_holds_64_mib_of_batches_from_10_to_1000() -> None:
+    def batch(rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+        return (np.zeros((rows, cols), np.float32), np.zeros(rows, np.float32))
+
+    assert auto_queue_size(batch(128, 784)) == (64 << 20) // (128 * 785 * 4)  # 166
+    assert auto_queue_size(batch(32, 10)) == 1000
+    assert auto_queue_size(batch(32, 224 * 224 * 3)) == 10
+
+
+def test_set_capacity_lets_a_waiting_producer_go_on() -> None:
+    stream = BatchStream("training", 2, continuous=True)
+    assert stream.put(0) and stream.put(1)
+    done = threading.Event()
+    threading.Thread(target=lambda: (stream.put(2), done.set()), daemon=True).start()
+    assert not done.wait(0.12)
+    stream.set_capacity(20)
+    assert done.wait(1.0)
+    assert (stream.capacity, stream.refill_at, stream.queued()) == (20, 10, 3)

@@ -11,6 +11,7 @@ import numpy as np
 
 from kfit.workers import process, warm
 from kfit.workers.pool import NEXT
+from kfit.workers.process import RESET
 
 from support import first_value, start_pool
 
@@ -105,3 +106,27 @@ def test_a_slow_generators_batch_is_not_held_for_the_next_one() -> None:
     assert [int(f.value.items[1].data[0]) for f in [first, *rest]] == [1, 2, 3]
     assert made[0] < made[1] < made[2]
     assert arrived < made[2] - 0.19  # before batch 3's call began
+
+
+def test_a_reset_in_the_middle_of_a_group_skips_the_batches_left() -> None:
+    # NEXT 50 of a 0.05 s generator, RESET after its 2nd batch (the fit is
+    # over): the worker makes at most the batch it is in and answers "idle",
+    # instead of making the 48 others first (2.4 s of R work that would
+    # compete with the next fit). Each batch carries its call number.
+    code = ("local({ i <- 0; function() { i <<- i + 1; Sys.sleep(0.05); "
+            "list(matrix(i, 4, 2), rep(i, 4)) } })")
+    pool = start_pool(code, reuse=False)
+    try:
+        pool.send(1, [(NEXT, 50)])
+        got = [int(pool.receive(1).value.items[0].data[0]) for _ in range(2)]
+        t0 = time.monotonic()
+        pool.send(1, [(RESET, 0)])
+        after = []
+        while (frame := pool.receive(1)).kind != "idle":
+            after.append(int(frame.value.items[0].data[0]))
+        waited = time.monotonic() - t0
+    finally:
+        pool.close(clean=False)
+    assert got == [1, 2]
+    assert after == list(range(3, 3 + len(after))) and len(after) <= 2, after
+    assert waited < 1.0, waited

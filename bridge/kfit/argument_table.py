@@ -91,8 +91,8 @@ ARGUMENTS: tuple[Argument, ...] = (
     # data that has no use for it).
     Argument("workers", WORKERS, "kfit.arguments.whole_number",
              Default(None, "1L"), Default(None, "1")),
-    Argument("max_queue_size", OPTION, "kfit.arguments.whole_number",
-             Default(10, "10L"), Default(10, "10")),
+    Argument("max_queue_size", OPTION, "kfit.arguments.queue_size",
+             Default("auto", '"auto"'), Default("auto", '"auto"')),
     Argument("worker_globals", WORKERS, "kfit.data.r_generator.RGeneratorSource",
              Default(None, "NULL"), Default(None, "NULL")),
     Argument("worker_packages", WORKERS, "kfit.arguments.check_worker_packages",

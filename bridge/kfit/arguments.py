@@ -143,6 +143,20 @@ def resolve_epochs(epochs: Any, initial_epoch: Any, *, zero_based: bool = False
     return EpochRange(first, last)
 
 
+def queue_size(value: Any) -> int | None:
+    """`max_queue_size`: a whole number >= 1, or None for "auto" (sized by
+    the first batch: `kfit.data.stream.auto_queue_size`)."""
+    value = scalar(value)
+    if isinstance(value, str) and value == AUTO:
+        return None
+    hint = ('give the most batches to make ahead of training (a whole number '
+            '>= 1), or "auto": as many as fit in 64 MiB, from 10 to 1000.')
+    if isinstance(value, str):
+        raise KfitValueError("max_queue_size", 'must be a whole number or "auto".',
+                             value, hint)
+    return whole_number("max_queue_size", value, minimum=1, hint=hint)
+
+
 def resolve_verbose(verbose: Any) -> int:
     """0, 1 or 2; "auto" is 1, or 2 under knitr or a distributed server."""
     verbose = scalar(verbose)

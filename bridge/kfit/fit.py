@@ -34,7 +34,7 @@ def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
         initial_epoch: Any = 1, steps_per_epoch: Any = None,
         validation_steps: Any = None, validation_batch_size: Any = None,
         validation_freq: Any = 1, verbose: Any = "auto", view_metrics: Any = "auto",
-        workers: Any = None, max_queue_size: Any = 10, worker_globals: Any = None,
+        workers: Any = None, max_queue_size: Any = "auto", worker_globals: Any = None,
         worker_packages: Any = None, **unknown: Any) -> TrainingHistory:
     """Train `model` with the semantics R users know from keras3.
 
@@ -71,7 +71,8 @@ def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
         workers: (kfit extension) where an R function runs: 0 in this
             session between steps; 1 (default) in one R worker process; N in
             N processes (index datasets). Threads loading a PyDataset.
-        max_queue_size: (kfit extension) batches made ahead at most.
+        max_queue_size: (kfit extension) batches made ahead at most; "auto"
+            (default): as many as fit in 64 MiB, from 10 to 1000.
         worker_globals: R globals for the workers that detection misses:
             names (looked up in R's global environment) or a dict of R values.
         worker_packages: R packages to load in the workers.
@@ -102,7 +103,7 @@ def fit_generator(model: Any, generator: Any, steps_per_epoch: Any = None,
                   epochs: Any = 1, verbose: Any = 1,
                   callbacks: Sequence[Any] | None = None, view_metrics: Any = "auto",
                   validation_data: Any = None, validation_steps: Any = None,
-                  class_weight: Any = None, max_queue_size: Any = 10,
+                  class_weight: Any = None, max_queue_size: Any = "auto",
                   workers: Any = None, initial_epoch: Any = 0,
                   worker_globals: Any = None, worker_packages: Any = None,
                   **unknown: Any) -> TrainingHistory:
@@ -115,7 +116,7 @@ def fit_generator(model: Any, generator: Any, steps_per_epoch: Any = None,
         generator: an R function, Python generator/iterator, PyDataset or
             tf.data.Dataset yielding (inputs, targets[, sample_weights]).
         steps_per_epoch: batches per epoch (required).
-        max_queue_size: batches made ahead of training.
+        max_queue_size: batches made ahead of training (as in `fit()`).
         workers: as in `fit()`: R worker processes for an R function
             (0: in this session; 1 when not given, as R's `fit_generator()`
             sends it), threads for a PyDataset.
@@ -226,7 +227,7 @@ class _Settings:
     validation_batch_size: int | None
     steps_per_epoch: int | None
     validation_steps: int | None
-    max_queue_size: int
+    max_queue_size: int | None  # None: "auto"
     workers: int
     workers_given: bool
     worker_globals: Any
@@ -268,7 +269,7 @@ def _fit(model: Any, x: Any, y: Any, *, batch_size: Any, epochs: Any,
         steps_per_epoch=args.optional_whole_number("steps_per_epoch", steps_per_epoch),
         validation_steps=args.optional_whole_number("validation_steps",
                                                     validation_steps),
-        max_queue_size=args.whole_number("max_queue_size", max_queue_size, minimum=1),
+        max_queue_size=args.queue_size(max_queue_size),
         workers=args.whole_number("workers", 1 if workers is None else workers,
                                   minimum=0),
         workers_given=workers is not None,
@@ -372,6 +373,7 @@ def _feeds(model: Any, settings: _Settings, source: Any, val_source: Any,
     ahead = read_ahead(model) if streamed - {"arrays", "tf.data"} else 0
     shared = {"max_queue_size": settings.max_queue_size, "read_ahead": ahead,
               "workers": workers, "first_epoch": settings.epochs.first,
+              "epochs": settings.epochs.count,
               "worker_globals": settings.worker_globals,
               "worker_packages": settings.worker_packages}
     train_feed = source.feed(data.FeedOptions(

@@ -150,9 +150,11 @@ generics::fit
 #'   (index datasets `function(i)`); threads loading a `PyDataset`. See the
 #'   section on workers.
 #' @param max_queue_size (kfit extension) Batches made ahead of training, at
-#'   most: the memory of that many batches. Workers make them while Keras
-#'   compiles the first step, so a short fit of a slow generator gains from a
-#'   larger value.
+#'   most: the memory of that many batches. `"auto"` (default): as many as
+#'   fit in 64 MiB, judged by the first batch, from 10 (Keras' default) to
+#'   1000. Workers make them while Keras compiles its first steps, so a slow
+#'   generator gains from room for more than 10. A fit that knows how many
+#'   batches it reads (`steps_per_epoch` given) asks for no more.
 #' @param worker_globals Objects the workers need that detection misses: a
 #'   character vector of names (looked up where `fit()` was called) or a named
 #'   list of values.
@@ -194,7 +196,7 @@ fit.keras.src.models.model.Model <- function(
     validation_batch_size = NULL, validation_freq = 1L,
     verbose = getOption("keras.verbose", default = "auto"),
     view_metrics = getOption("keras.view_metrics", default = "auto"),
-    workers = 1L, max_queue_size = 10L, worker_globals = NULL,
+    workers = 1L, max_queue_size = "auto", worker_globals = NULL,
     worker_packages = NULL) {
   args <- list(
     x = x, y = y, batch_size = batch_size, epochs = epochs,
@@ -273,7 +275,8 @@ keras3_fit <- function(object, ...) {
 #'   index dataset `function(i)`), or a Python generator or
 #'   `keras.utils.PyDataset`.
 #' @param steps_per_epoch Batches per epoch (required).
-#' @param max_queue_size Batches made ahead of training.
+#' @param max_queue_size Batches made ahead of training; `"auto"` as in
+#'   [fit()] (keras 2.x's default was 10).
 #' @param workers R worker processes for an R `generator` (`0`: in this
 #'   session; see [fit()]), threads loading a `PyDataset`.
 #' @param initial_epoch Epochs already done (0-based).
@@ -301,7 +304,7 @@ fit_generator <- function(object, generator, steps_per_epoch, epochs = 1,
                           callbacks = NULL,
                           view_metrics = getOption("keras.view_metrics", default = "auto"),
                           validation_data = NULL, validation_steps = NULL,
-                          class_weight = NULL, max_queue_size = 10, workers = 1,
+                          class_weight = NULL, max_queue_size = "auto", workers = 1,
                           initial_epoch = 0, worker_globals = NULL,
                           worker_packages = NULL) {
   if (missing(steps_per_epoch)) steps_per_epoch <- NULL

@@ -176,7 +176,7 @@ unshippable_kind <- function(value) {
 # The functions a worker runs, detached from kfit's namespace: a worker
 # then starts without loading kfit and its imports (reticulate alone takes
 # seconds to load), only jsonlite. Their code stays in this package.
-worker_functions <- c("worker_main", "worker_serve", "worker_setup", "worker_env",
+worker_functions <- c("worker_main", "worker_serve", "worker_requests", "worker_ends", "worker_setup", "worker_env",
                       "worker_baseline",
                       "worker_reset", "read_request", "sent", "worker_error", "error_record",
                       "encode_frame", "encode_node", "write_frame", "leaf_raw",
@@ -292,15 +292,29 @@ worker_main <- function(boot) {
 # the structure once. NEXT asks for `count` batches at once (one request, one
 # wake-up of this process per group); each batch is written as soon as it is
 # made, so what the generator returned reaches the core even if a later call
-# kills the process.
+# kills the process. Before each batch but a request's first, requests that
+# came meanwhile are read (worker_requests()): after a RESET or a STOP, the
+# batches still asked for are not made (the fit is over; they would only
+# keep this process busy while the next fit starts).
 worker_serve <- function(con, fn, buffers) {
   last <- ""
+  queue <- list()
   repeat {
-    request <- read_request(con)
+    if (length(queue)) {
+      request <- queue[[1L]]
+      queue <- queue[-1L]
+    } else {
+      request <- read_request(con)
+    }
     if (is.null(request) || request[[1]] == 0L) return(FALSE)
     if (request[[1]] == 4L) return(TRUE)
     count <- if (request[[1]] == 1L) max(1L, request[[2]]) else 1L
     for (k in seq_len(count)) {
+      if (k > 1L || length(queue)) {
+        queue <- worker_requests(con, queue)
+        ends <- worker_ends(queue)
+        if (!is.na(ends)) return(ends)
+      }
       if (inherits(fn, "error")) {
         frame <- do.call(encode_frame, c(list("error", encode_value = FALSE),
                                          worker_error(fn, "starting the worker")))
@@ -323,6 +337,31 @@ worker_serve <- function(con, fn, buffers) {
       if (!sent(write_frame(con, frame, buffers))) return(FALSE)
     }
   }
+}
+
+# `queue` and the requests that have come since, without waiting
+# (socketSelect() sees what R's connection buffered too); a closed socket
+# is a NULL request.
+worker_requests <- function(con, queue) {
+  while (socketSelect(list(con), timeout = 0)) {
+    request <- read_request(con)
+    queue[[length(queue) + 1L]] <- request
+    if (is.null(request)) break
+  }
+  queue
+}
+
+# How worker_serve() ends when `queue` holds a STOP or a closed socket
+# (FALSE) or a RESET (TRUE, or FALSE when a STOP follows it); NA when it
+# holds neither.
+worker_ends <- function(queue) {
+  ops <- vapply(queue, function(r) if (is.null(r)) 0L else r[[1]], integer(1))
+  at <- match(c(0L, 4L), ops)
+  if (is.na(at[[1]]) && is.na(at[[2]])) return(NA)
+  if (!is.na(at[[2]]) && (is.na(at[[1]]) || at[[2]] < at[[1]])) {
+    return(!any(ops[-seq_len(at[[2]])] == 0L))
+  }
+  FALSE
 }
 
 read_request <- function(con) {

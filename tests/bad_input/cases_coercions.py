@@ -74,6 +74,7 @@ CASES: list[Case] = [
     _bad("validation-steps-zero", "validation_steps", 0, KfitValueError,
          "validation_steps=0"),
     _bad("max-queue-zero", "max_queue_size", 0, KfitValueError, "max_queue_size=0"),
+    _bad("max-queue-word", "max_queue_size", "big", KfitValueError, 'or "auto"'),
     _bad("workers-negative", "workers", -1, KfitValueError, "workers=-1"),
     _bad("worker-packages-number", "worker_packages", 3, KfitTypeError,
          "worker_packages=3"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kfit.class_weight import ClassWeight
-from kfit.data.stream import BatchStream
+from kfit.data.stream import AUTO_QUEUE_BATCHES, BatchStream
 
 
 @dataclass
@@ -24,18 +24,28 @@ class FeedOptions:
     steps: int | None = None
     shuffle: bool = False
     class_weight: ClassWeight | None = None
-    max_queue_size: int = 10
+    max_queue_size: int | None = None  # None: "auto", sized by the first batch
     read_ahead: int = 0  # batches Keras reads past its step (keras_adapter)
     workers: int = 1
     first_epoch: int = 1
+    epochs: int = 1  # epochs this fit trains
     worker_globals: Any = None  # R generators: globals for the R workers
     worker_packages: list[str] | None = None  # R generators: packages to load
 
     @property
     def made_ahead(self) -> int:
         """Batches a stream may hold beyond those steps have used: the
-        user's `max_queue_size`, plus what Keras reads ahead."""
-        return self.max_queue_size + self.read_ahead
+        user's `max_queue_size` (10 until the first batch sizes "auto"), plus
+        what Keras reads ahead."""
+        return (self.max_queue_size or AUTO_QUEUE_BATCHES[0]) + self.read_ahead
+
+    def batches_needed(self, steps: int | None) -> int | None:
+        """The most batches the fit reads when Keras reads `steps` per epoch:
+        every epoch's, and what Keras may read past the last step; None when
+        each epoch ends with the data (`steps` None)."""
+        if steps is None:
+            return None
+        return steps * self.epochs + self.read_ahead
 
 
 @dataclass

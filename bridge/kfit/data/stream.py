@@ -23,6 +23,21 @@ from kfit.nested import leaves, map_leaves
 
 _POLL_SECONDS = 0.05
 SLOW_BATCH = 0.001  # seconds to make a batch, from which a producer is eager
+# max_queue_size = "auto": as many batches as fit in this many bytes, within
+# AUTO_QUEUE_BATCHES (see `auto_queue_size`).
+AUTO_QUEUE_BYTES = 64 << 20
+AUTO_QUEUE_BATCHES = (10, 1000)
+
+
+def auto_queue_size(batch: Batch) -> int:
+    """`max_queue_size = "auto"`: the batches like `batch` that fit in
+    `AUTO_QUEUE_BYTES` (64 MiB), at least 10 (Keras' default) and at most
+    1000. Room for more than 10 lets R workers keep making batches while
+    Keras compiles its first steps, a second or so in which the stream
+    would otherwise be full and the workers idle."""
+    size = max(1, sum(int(a.nbytes) for a in leaves(batch)))
+    least, most = AUTO_QUEUE_BATCHES
+    return max(least, min(most, AUTO_QUEUE_BYTES // size))
 
 
 class MakingTime:
@@ -112,6 +127,10 @@ class BatchStream:
     it nothing and waiting for half the stream would leave it idle while
     the steps empty the other half.
 
+    A stream that knows how many items the fit reads at most (`limit`)
+    takes no more: a producer that made them all waits until the stream is
+    closed, so no work past the fit's last step competes with training.
+
     Args:
         role: "training" or "validation" (for messages).
         max_queue_size: items produced ahead of the committed position.
@@ -119,11 +138,15 @@ class BatchStream:
             (steps_per_epoch/validation_steps): one reader across epochs,
             end-of-data means the data ran out. False: every epoch reads
             until an end-of-data marker.
+        limit: the most items the fit reads (None: until an end-of-data
+            marker).
     """
 
-    def __init__(self, role: str, max_queue_size: int, *, continuous: bool) -> None:
+    def __init__(self, role: str, max_queue_size: int, *, continuous: bool,
+                 limit: int | None = None) -> None:
         self.role = role
         self.continuous = continuous
+        self.limit = limit
         self.capacity = max(1, max_queue_size)
         self.refill_at = self.capacity // 2
         self._items: deque[Any] = deque()  # positions _base, _base + 1, ...
@@ -138,6 +161,14 @@ class BatchStream:
         self.producer_done = False  # nothing more will be put
         self.failure: Failure | None = None
 
+    def set_capacity(self, max_queue_size: int) -> None:
+        """Items produced ahead of the committed position from now on (a
+        producer waiting for room is told)."""
+        with self._room:
+            self.capacity = max(1, max_queue_size)
+            self.refill_at = self.capacity // 2
+            self._room.notify_all()
+
     # -- producer side -------------------------------------------------------
     @property
     def produced(self) -> int:
@@ -149,7 +180,10 @@ class BatchStream:
         return self.produced - self.committed
 
     def has_room(self) -> bool:
-        return self.queued() < self.capacity
+        return self.queued() < self.capacity and not self._all_produced()
+
+    def _all_produced(self) -> bool:
+        return self.limit is not None and self.produced >= self.limit
 
     @property
     def closed(self) -> bool:
@@ -157,10 +191,13 @@ class BatchStream:
 
     def put(self, item: Batch | _End | Failure, *, eager: bool = False) -> bool:
         """Put an item, waiting for room (for one free item when `eager`, else
-        for half the stream once it was full); False if the stream was closed."""
+        for half the stream once it was full); False if the stream was closed
+        (once `limit` items were put, it waits for that)."""
         with self._room:
             if self.queued() >= self.capacity:
                 self._wait_for_room(self.queued, eager)
+            if self._all_produced():
+                self._wait_closed()  # the fit reads no more
             if self._closed:
                 return False
             self._items.append(item)
@@ -171,34 +208,44 @@ class BatchStream:
         """For a source that is asked for items ahead (R workers): how many
         more it may be asked for, `asked` asked so far. The stream's own rule,
         as for `put`: none while the items asked and not committed are more
-        than `room_mark(eager)`, then up to its capacity. With `wait`, waits
-        for that room; 0 once the stream is closed. Without `wait`, "none" is
-        said without the lock (a commit it misses is seen at the next call)."""
+        than `room_mark(eager)`, then up to its capacity, and never past
+        `limit`. With `wait`, waits for that room (once `limit` items were
+        asked for, until the stream is closed); 0 once the stream is closed.
+        Without `wait`, "none" is said without the lock (a commit it misses
+        is seen at the next call)."""
         def ahead() -> int:
             return asked - self.committed
 
-        if not wait and ahead() > self.room_mark(eager):
+        left = None if self.limit is None else self.limit - asked
+        if not wait and (ahead() > self.room_mark(eager) or left == 0):
             return 0
         with self._room:
-            if wait:
+            if wait and left == 0:
+                self._wait_closed()  # all asked for: the fit reads no more
+            elif wait:
                 self._wait_for_room(ahead, eager)
             if self._closed or ahead() > self.room_mark(eager):
                 return 0
-            return self.capacity - ahead()
+            room = self.capacity - ahead()
+            return room if left is None else min(room, left)
 
     def room_mark(self, eager: bool) -> int:
         """Items asked ahead and not committed above which a source gets no
         room: half the stream, or all of it but one when `eager`."""
         return self.capacity - 1 if eager else self.refill_at
 
+    def _wait_closed(self) -> None:
+        """With the lock held: wait until the stream is closed."""
+        while not self._closed:
+            self._room.wait(_POLL_SECONDS)
+
     def _wait_for_room(self, ahead: Callable[[], int], eager: bool) -> None:
         """With the lock held: wait until `ahead()` is at most
         `room_mark(eager)`, or the stream is closed. Commits wake an eager
         waiter at once, others once half the stream is free."""
-        mark = self.room_mark(eager)
         self._eager_waits += eager
-        try:
-            while ahead() > mark and not self._closed:
+        try:  # the mark is read each time: `set_capacity` may move it
+            while ahead() > self.room_mark(eager) and not self._closed:
                 self._room.wait(_POLL_SECONDS)
         finally:
             self._eager_waits -= eager

@@ -11,7 +11,7 @@ from typing import Any
 from kfit.data.base import Feed, FeedOptions
 from kfit.data.batch import model_needs_targets, what
 from kfit.data.producer import SourceError, StreamProducer
-from kfit.data.stream import BatchStream, Position
+from kfit.data.stream import BatchStream, Position, auto_queue_size
 from kfit.data.tf_dataset import INFINITE, UNKNOWN
 from kfit.errors import KfitValueError, KfitWarning
 from kfit.words import Either, Say
@@ -33,7 +33,8 @@ def stream_feed(pull: Callable[[], Any], options: FeedOptions, *, label: str,
     """
     steps = options.steps if steps is None else steps
     stream = BatchStream(options.role, options.made_ahead,
-                         continuous=steps is not None)
+                         continuous=steps is not None,
+                         limit=options.batches_needed(steps))
     if bind is not None:
         bind(stream)
     producer = StreamProducer(pull, stream, label=label,
@@ -42,6 +43,8 @@ def stream_feed(pull: Callable[[], Any], options: FeedOptions, *, label: str,
                               on_main_thread=on_main_thread, normalize=normalize,
                               on_stop=on_stop, argument=options.argument)
     first = producer.peek_first()
+    if options.max_queue_size is None:
+        stream.set_capacity(auto_queue_size(first) + options.read_ahead)
     # Imported here: it imports Keras, which `import kfit` must not.
     from kfit.data.keras_adapter import StreamAdapter
 

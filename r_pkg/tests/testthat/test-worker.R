@@ -318,9 +318,19 @@ test_that("a worker's messages reach the session's message stream, a line each, 
   expect_identical(h$params$epochs, 2L)
   lines <- readLines(out)
   said <- grep("made batch", lines, value = TRUE)
-  # the batches trained (20) and up to max_queue_size made ahead
+  # the 20 batches trained and none more: the fit reads 20 and asks for no more
   numbers <- as.integer(sub(".* ", "", said))
-  expect_identical(numbers[1:5], c(4L, 8L, 12L, 16L, 20L))
+  expect_identical(numbers, c(4L, 8L, 12L, 16L, 20L))
   expect_match(said, "^\\[kfit worker 1\\] made batch [0-9]+$")
   expect_true("Epoch 2/2" %in% lines)
+})
+
+test_that("a worker stops a group of batches at a RESET or a STOP that came meanwhile", {
+  ends <- kfit:::worker_ends
+  expect_identical(ends(list()), NA)
+  expect_identical(ends(list(c(1L, 5L), c(2L, 3L))), NA)  # NEXT, INDEX: go on
+  expect_true(ends(list(c(1L, 5L), c(4L, 0L))))            # RESET: the fit is over
+  expect_false(ends(list(c(4L, 0L), c(0L, 0L))))           # RESET, then STOP
+  expect_false(ends(list(c(0L, 0L))))                      # STOP
+  expect_false(ends(list(NULL)))                           # the socket closed
 })

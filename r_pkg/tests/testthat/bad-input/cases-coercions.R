@@ -61,6 +61,8 @@ cases <- list(
   bad_scalar("steps-zero", "steps_per_epoch", 0, "kfit_value_error", "Received: 0"),
   bad_scalar("max-queue-zero", "max_queue_size", 0, "kfit_value_error",
              "Received: 0"),
+  bad_scalar("max-queue-word", "max_queue_size", "big", "kfit_value_error",
+             'or "auto"'),
   bad_scalar("workers-negative", "workers", -1, "kfit_value_error", "Received: -1"),
   bad_case("coercions-unknown-argument", "coercions", fit_with(epoch = 3),
            class = "kfit_type_error", argument = "epoch",
