@@ -125,7 +125,9 @@ calibrate <- function(make, target_ms, probe = 100L) {
   passes <- max(0L, as.integer(round((target_ms - base) / per_pass)))
   ms <- ms_per_call(make(passes))
   if (passes > 0L && ms > base) {
-    per_pass <- (ms - base) / passes
+    # (no less than a quarter of the probe's figure: a noisy `ms` close to
+    # `base` must not make the passes explode)
+    per_pass <- max((ms - base) / passes, per_pass / 4)
     passes <- max(0L, as.integer(round((target_ms - base) / per_pass)))
     ms <- ms_per_call(make(passes))
   }
