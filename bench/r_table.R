@@ -138,39 +138,15 @@ if (wants("overlap")) {
     })
   }
   trivial <- make_pool_generator(bench_pool(8L, 128L, 784L))
-  # The generator, timed where workers = 0 runs it: in this session, between steps.
-  inside <- 0
-  timed_gen <- function() {
-    t0 <- proc.time()[["elapsed"]]
-    on.exit(inside <<- inside + proc.time()[["elapsed"]] - t0)
-    gen()
-  }
-  in_session <- function(n, f) elapsed(function() {
-    kfit_fit(make_model(784L, units), f, steps_per_epoch = n, verbose = 0, workers = 0)
-  })
-  # Serial, literally: the generator, then a training step, `n` times in
-  # this session (what workers = 0 must not be slower than between steps).
-  serial_loop <- function(n) elapsed(function() {
-    model <- make_model(784L, units)
-    for (i in seq_len(n)) {
-      batch <- gen()
-      model$train_on_batch(np$asarray(batch[[1]], dtype = "float32"),
-                           np$asarray(batch[[2]], dtype = "float32"))
-    }
-  })
   runs <- list(
     gen = function() time_generator(gen, steps)[[1]],
     train = function() elapsed(function() fit_arrays(make_model(784L, units), data$x, data$y, 128L)),
     w1 = function() elapsed(function() kfit_fit(make_model(784L, units), gen, steps_per_epoch = steps, verbose = 0)),
-    # The same with room for the batches the worker can make while Keras
-    # compiles the first step (what max_queue_size = 10 leaves idle).
+    # The same with a bound of 40 batches ahead (the default, "auto", allows
+    # 64 MiB of batches: about 160 of these).
     w1_q40 = function() elapsed(function() kfit_fit(make_model(784L, units), gen,
                                                     steps_per_epoch = steps, verbose = 0,
                                                     max_queue_size = 40)),
-    w0 = function() in_session(steps, timed_gen),
-    w0_short = function() in_session(2L, gen),
-    serial = function() serial_loop(steps),
-    serial_short = function() serial_loop(2L),
     # The two sharing the cores with no data between them: the generator in
     # a plain Rscript of its own while this session trains, on the rows in
     # memory (apart) or from kfit's worker making nothing but copies of
@@ -202,16 +178,54 @@ if (wants("overlap")) {
       sprintf("(max_queue_size = 40: %.3f; on %d cores: CPU-seconds bound %.3f; the generator in a process apart, training on arrays %.3f, from kfit %.3f%s)",
               m[["w1_q40"]] / best, cores, floor, m[["apart"]] / best, m[["beside"]] / best,
               if (has_keras3) sprintf("; keras3 fit(): %.3f", m[["keras3"]] / best) else ""))
-  # Between steps: the cost of a step, (a run of `steps` - a run of 2) /
-  # (steps - 2), so that what each pays once cancels (fit() traces Keras'
-  # train function over an iterator, train_on_batch() over a batch).
-  per_step <- function(long, short) 1000 * (m[[long]] - m[[short]]) / (steps - 2L)
+  # workers = 0 against the serial loop, per step: (a run of `long` steps -
+  # a run of 2) / (long - 2), so that what each pays once cancels (fit()
+  # traces Keras' train function over an iterator, train_on_batch() over a
+  # batch). The generator is timed inside both: the time besides it is what
+  # each adds to the user's R work. Ratios per round (each pair run back to
+  # back), median of `w0_rounds`: the generator's own time varies by some
+  # percent from run to run on a shared machine.
+  long <- 302L
+  w0_rounds <- max(rounds, 5L)
+  inside <- 0
+  timed_gen <- function() {
+    t0 <- proc.time()[["elapsed"]]
+    on.exit(inside <<- inside + proc.time()[["elapsed"]] - t0)
+    gen()
+  }
+  timed <- function(run) {
+    inside <<- 0
+    total <- elapsed(run)[[1]]
+    c(total = total, besides = total - inside)
+  }
+  in_session <- function(n) timed(function() {
+    kfit_fit(make_model(784L, units), timed_gen, steps_per_epoch = n, verbose = 0, workers = 0)
+  })
+  # Serial, literally: the generator, then a training step, `n` times in
+  # this session.
+  serial_loop <- function(n) timed(function() {
+    model <- make_model(784L, units)
+    for (i in seq_len(n)) {
+      batch <- timed_gen()
+      model$train_on_batch(np$asarray(batch[[1]], dtype = "float32"),
+                           np$asarray(batch[[2]], dtype = "float32"))
+    }
+  })
+  per_step <- function(run) 1000 * (run(long) - run(2L)) / (long - 2L)
+  pairs <- lapply(seq_len(w0_rounds), function(round) {
+    first <- if (round %% 2L) in_session else serial_loop
+    second <- if (round %% 2L) serial_loop else in_session
+    a <- per_step(first)
+    b <- per_step(second)
+    if (round %% 2L) list(w0 = a, serial = b) else list(w0 = b, serial = a)
+  })
+  med <- function(what, part) stats::median(vapply(pairs, function(p) p[[what]][[part]], numeric(1)))
+  ratio <- function(part) stats::median(vapply(pairs, function(p) p$w0[[part]] / p$serial[[part]], numeric(1)))
   row("kfit fit(), workers = 0: per step / serial loop's per step",
-      sprintf("%.3f", per_step("w0", "w0_short") / per_step("serial", "serial_short")), "<= 1.00",
-      sprintf("(%.2f ms / %.2f ms; whole runs %.3f s / %.3f s = %.3f, 2-step runs %.3f s / %.3f s; generator alone + training alone %.3f s; generator between steps %.3f s)",
-              per_step("w0", "w0_short"), per_step("serial", "serial_short"),
-              m[["w0"]], m[["serial"]], m[["w0"]] / m[["serial"]],
-              m[["w0_short"]], m[["serial_short"]], m[["gen"]] + m[["train"]], inside / rounds))
+      sprintf("%.3f", ratio("total")), "<= 1.00",
+      sprintf("(%.2f ms / %.2f ms, %d steps, median of %d rounds; besides the generator %.2f ms / %.2f ms = %.3f)",
+              med("w0", "total"), med("serial", "total"), long, w0_rounds,
+              med("w0", "besides"), med("serial", "besides"), ratio("besides")))
 }
 
 # -- trivial generator: the cost per step ---------------------------------------------
