@@ -4,7 +4,8 @@
 # function, or on the same rows in memory); in the debian world (no keras3)
 # it is Keras' model$fit() on the rows in memory. Every fit starts from a
 # fresh model and is timed whole (wall clock, as a user waits for it);
-# rounds alternate who goes first; figures are medians. R workers are warm
+# rounds alternate who goes first; figures are medians (of the per-round
+# ratios where a row says "paired"). R workers are warm
 # (a fit before the rounds started them), as in any session after its
 # first fit.
 #
@@ -62,8 +63,16 @@ make_model <- function(cols, units, optimizer = "adam") {
 }
 
 # Wall seconds of f(), with the CPU seconds this process used meanwhile
-# (its threads too: TensorFlow's) as attribute "cpu".
+# (its threads too: TensorFlow's) as attribute "cpu". The garbage of what
+# ran before (models, datasets, arrays: R and Python collect them when they
+# get to it) is collected first, untimed: else one fit's clean-up lands in
+# the next one's time (measured: the second fit of a pair was up to 1.6x
+# slower than the first, whoever went first).
+py_gc <- reticulate::import("gc")
 elapsed <- function(f) {
+  invisible(gc(verbose = FALSE))
+  py_gc$collect()
+  invisible(gc(verbose = FALSE))
   t0 <- proc.time()
   f()
   t <- proc.time() - t0
@@ -80,6 +89,24 @@ medians <- function(runs, n = rounds) {
     for (name in order) times[[name]] <- c(times[[name]], runs[[name]]())
   }
   vapply(times, stats::median, numeric(1))
+}
+
+# `a` against `b` (functions returning seconds), run back to back `n` times,
+# who goes first alternating: the median of the per-round ratios a / b (a
+# slow spell of a shared machine hits both of a pair alike), and the
+# medians of each.
+paired <- function(a, b, n = rounds) {
+  times <- vapply(seq_len(n), function(round) {
+    if (round %% 2L) {
+      ta <- a()
+      c(ta, b())
+    } else {
+      tb <- b()
+      c(a(), tb)
+    }
+  }, numeric(2))
+  list(ratio = stats::median(times[1L, ] / times[2L, ]),
+       a = stats::median(times[1L, ]), b = stats::median(times[2L, ]))
 }
 
 # The rows in memory that a generator's batches hold, as one matrix / vector.
@@ -301,13 +328,11 @@ if (wants("arrays")) {
       function(model) model$fit(reticulate::r_to_py(x), reticulate::r_to_py(array(y)),
                                 epochs = as.integer(epochs), verbose = 0L)
     }
-    m <- medians(list(
-      base = function() elapsed(function() base(make_model(784L, units))),
-      kfit = function() elapsed(function() kfit_fit(make_model(784L, units), x, y, epochs = epochs,
-                                                    verbose = 0))
-    ), n = 7L)
-    row(sprintf("%s: kfit / %s", case[[1]], baseline_name), sprintf("%.3fx", m[["kfit"]] / m[["base"]]),
-        case[[4]], sprintf("(%.3f s / %.3f s)", m[["kfit"]], m[["base"]]))
+    p <- paired(function() elapsed(function() kfit_fit(make_model(784L, units), x, y, epochs = epochs,
+                                                       verbose = 0)),
+                function() elapsed(function() base(make_model(784L, units))), n = 7L)
+    row(sprintf("%s: kfit / %s", case[[1]], baseline_name), sprintf("%.3fx", p$ratio),
+        case[[4]], sprintf("(paired: median of 7 rounds; medians %.3f s / %.3f s)", p$a, p$b))
   }
 }
 
