@@ -92,9 +92,9 @@ medians <- function(runs, n = rounds) {
 }
 
 # `a` against `b` (functions returning seconds), run back to back `n` times,
-# who goes first alternating: the median of the per-round ratios a / b (a
-# slow spell of a shared machine hits both of a pair alike), and the
-# medians of each.
+# who goes first alternating: the medians of the per-round ratios a / b and
+# differences a - b (a slow spell of a shared machine hits both of a pair
+# alike), and the medians of each.
 paired <- function(a, b, n = rounds) {
   times <- vapply(seq_len(n), function(round) {
     if (round %% 2L) {
@@ -106,6 +106,7 @@ paired <- function(a, b, n = rounds) {
     }
   }, numeric(2))
   list(ratio = stats::median(times[1L, ] / times[2L, ]),
+       difference = stats::median(times[1L, ] - times[2L, ]),
        a = stats::median(times[1L, ]), b = stats::median(times[2L, ]))
 }
 
@@ -342,27 +343,27 @@ if (wants("fixed")) {
   gen <- make_pool_generator(pool)
   data <- stacked(pool, 2L)
   kfit_fit(make_model(10L, integer(), "sgd"), gen, steps_per_epoch = 2L, verbose = 0)
-  runs <- list(
-    kfit = function() elapsed(function() kfit_fit(make_model(10L, integer(), "sgd"), gen,
-                                                  steps_per_epoch = 2L, verbose = 0)),
-    cold = function() elapsed(function() {
-      kfit_stop_workers()
-      kfit_fit(make_model(10L, integer(), "sgd"), gen, steps_per_epoch = 2L, verbose = 0)
-    }),
-    base = if (has_keras3) {
-      function() elapsed(function() keras3_fit(make_model(10L, integer(), "sgd"), gen,
-                                               steps_per_epoch = 2L, verbose = 0))
-    } else {
-      function() elapsed(function() fit_arrays(make_model(10L, integer(), "sgd"), data$x, data$y, 32L))
-    }
-  )
-  m <- medians(runs, n = max(5L, rounds))
+  warm <- function() elapsed(function() kfit_fit(make_model(10L, integer(), "sgd"), gen,
+                                                 steps_per_epoch = 2L, verbose = 0))
+  base <- if (has_keras3) {
+    function() elapsed(function() keras3_fit(make_model(10L, integer(), "sgd"), gen,
+                                             steps_per_epoch = 2L, verbose = 0))
+  } else {
+    function() elapsed(function() fit_arrays(make_model(10L, integer(), "sgd"), data$x, data$y, 32L))
+  }
+  n <- max(9L, rounds)
+  p <- paired(warm, base, n = n)
+  cold <- stats::median(vapply(seq_len(rounds), function(i) elapsed(function() {
+    kfit_stop_workers()
+    kfit_fit(make_model(10L, integer(), "sgd"), gen, steps_per_epoch = 2L, verbose = 0)
+  }), numeric(1)))
   cat(sprintf("\n== Fixed cost: a 2-step fit() with a trivial R generator (%s: %.3f s)\n",
               if (has_keras3) "keras3 fit() on the generator" else "Keras on the 64 rows in memory",
-              m[["base"]]))
+              p$b))
   row(sprintf("kfit, warm worker: seconds over %s", baseline_name),
-      sprintf("%+.3f s", m[["kfit"]] - m[["base"]]), "<= +0.05 s",
-      sprintf("(kfit %.3f s; with a new worker %.3f s)", m[["kfit"]], m[["cold"]]))
+      sprintf("%+.3f s", p$difference), "<= +0.05 s",
+      sprintf("(paired: median of %d rounds; kfit %.3f s; with a new worker %.3f s)",
+              n, p$a, cold))
 }
 
 # -- index dataset over workers -------------------------------------------------------
