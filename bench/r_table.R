@@ -257,36 +257,36 @@ if (wants("overlap")) {
 }
 
 # -- trivial generator: the cost per step ---------------------------------------------
-# Per step: (a fit of 400 steps - a fit of 2) / 398, so that what every fit
-# pays once (tracing the model's functions, a warm worker's LOAD) cancels.
+# Per step: (a fit of 1202 steps - a fit of 2) / 1200, so that what every fit
+# pays once (tracing the model's functions, a warm worker's LOAD) cancels;
+# kfit and the rows in memory paired round by round.
 if (wants("trivial")) {
-  steps <- 400L
+  steps <- 1202L
   pool <- bench_pool(8L, 32L, 10L)
   gen <- make_pool_generator(pool)
-  data <- stacked(pool, steps)
-  short <- stacked(pool, 2L)
   model <- function() make_model(10L, integer(), "sgd")
   kfit_fit(model(), gen, steps_per_epoch = 2L, verbose = 0)
-  runs <- list(
-    arrays = function() elapsed(function() fit_arrays(model(), data$x, data$y, 32L)),
-    arrays2 = function() elapsed(function() fit_arrays(model(), short$x, short$y, 32L)),
-    kfit = function() elapsed(function() kfit_fit(model(), gen, steps_per_epoch = steps, verbose = 0)),
-    kfit2 = function() elapsed(function() kfit_fit(model(), gen, steps_per_epoch = 2L, verbose = 0))
-  )
-  if (has_keras3) {
-    runs$keras3 <- function() elapsed(function() keras3_fit(model(), gen, steps_per_epoch = steps,
-                                                              verbose = 0))
-    runs$keras32 <- function() elapsed(function() keras3_fit(model(), gen, steps_per_epoch = 2L,
-                                                               verbose = 0))
+  arrays <- lapply(c(long = steps, short = 2L), function(n) stacked(pool, n))
+  step_ms <- function(fit, n = steps) {
+    1000 * (fit(n) - fit(2L)) / (n - 2L)
   }
-  m <- medians(runs, n = max(5L, rounds))
-  per_step <- function(name) (m[[name]] - m[[paste0(name, "2")]]) / (steps - 2L) * 1000
+  kfit_run <- function(n) elapsed(function() kfit_fit(model(), gen, steps_per_epoch = n, verbose = 0))
+  arrays_run <- function(n) {
+    rows <- if (n == 2L) arrays$short else arrays$long
+    elapsed(function() fit_arrays(model(), rows$x, rows$y, 32L))
+  }
+  p <- paired(function() step_ms(kfit_run), function() step_ms(arrays_run), n = max(5L, rounds))
+  keras3_ms <- if (has_keras3) {
+    stats::median(vapply(seq_len(rounds), function(i) step_ms(function(n) elapsed(function() {
+      keras3_fit(model(), gen, steps_per_epoch = n, verbose = 0)
+    }), 402L), numeric(1)))
+  }
   cat(sprintf("\n== Trivial R generator, 32x10 batches, Dense(1): ms per step ((%d steps - 2 steps) / %d); in memory (%s) %.2f ms\n",
-              steps, steps - 2L, baseline_name, per_step("arrays")))
+              steps, steps - 2L, baseline_name, p$b))
   row("kfit fit(), workers = 1: ms per step / in-memory ms per step",
-      sprintf("%.2fx", per_step("kfit") / per_step("arrays")), "<= 1.2x",
-      sprintf("(kfit %.2f ms%s)", per_step("kfit"),
-              if (has_keras3) sprintf(", keras3 fit() on the generator %.2f ms", per_step("keras3")) else ""))
+      sprintf("%.2fx", p$ratio), "<= 1.2x",
+      sprintf("(paired: median of %d rounds; kfit %.2f ms%s)", max(5L, rounds), p$a,
+              if (has_keras3) sprintf(", keras3 fit() on the generator %.2f ms (400 steps)", keras3_ms) else ""))
 }
 
 # -- in-memory R matrix -----------------------------------------------------------------
