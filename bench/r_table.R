@@ -91,24 +91,35 @@ medians <- function(runs, n = rounds) {
   vapply(times, stats::median, numeric(1))
 }
 
-# `a` against `b` (functions returning seconds), run back to back `n` times,
-# who goes first alternating: the medians of the per-round ratios a / b and
-# differences a - b (a slow spell of a shared machine hits both of a pair
-# alike), and the medians of each.
-paired <- function(a, b, n = rounds) {
-  times <- vapply(seq_len(n), function(round) {
+# `a` and `b` run back to back `n` times, who goes first alternating: per
+# round, list(a = a(), b = b()).
+alternate <- function(a, b, n = rounds) {
+  lapply(seq_len(n), function(round) {
     if (round %% 2L) {
-      ta <- a()
-      c(ta, b())
+      ra <- a()
+      list(a = ra, b = b())
     } else {
-      tb <- b()
-      c(a(), tb)
+      rb <- b()
+      list(a = a(), b = rb)
     }
-  }, numeric(2))
-  list(ratio = stats::median(times[1L, ] / times[2L, ]),
-       difference = stats::median(times[1L, ] - times[2L, ]),
-       a = stats::median(times[1L, ]), b = stats::median(times[2L, ]))
+  })
 }
+
+# `a` against `b` (functions returning seconds), alternated: the medians of
+# the per-round ratios a / b and differences a - b (a slow spell of a
+# shared machine hits both of a pair alike), and the medians of each.
+paired <- function(a, b, n = rounds) {
+  results <- alternate(a, b, n)
+  ta <- vapply(results, function(r) r$a[[1]], numeric(1))
+  tb <- vapply(results, function(r) r$b[[1]], numeric(1))
+  list(ratio = stats::median(ta / tb), difference = stats::median(ta - tb),
+       a = stats::median(ta), b = stats::median(tb))
+}
+
+# Milliseconds per step of `run(n)` (a timing of n steps): (run(n) - run(2))
+# / (n - 2), so that what every run pays once (tracing, a worker's LOAD)
+# cancels.
+ms_per_step <- function(run, n) 1000 * (run(n) - run(2L)) / (n - 2L)
 
 # The rows in memory that a generator's batches hold, as one matrix / vector.
 stacked <- function(pool, steps) {
@@ -239,21 +250,15 @@ if (wants("overlap")) {
                            np$asarray(batch[[2]], dtype = "float32"))
     }
   })
-  per_step <- function(run) 1000 * (run(long) - run(2L)) / (long - 2L)
-  pairs <- lapply(seq_len(w0_rounds), function(round) {
-    first <- if (round %% 2L) in_session else serial_loop
-    second <- if (round %% 2L) serial_loop else in_session
-    a <- per_step(first)
-    b <- per_step(second)
-    if (round %% 2L) list(w0 = a, serial = b) else list(w0 = b, serial = a)
-  })
-  med <- function(what, part) stats::median(vapply(pairs, function(p) p[[what]][[part]], numeric(1)))
-  ratio <- function(part) stats::median(vapply(pairs, function(p) p$w0[[part]] / p$serial[[part]], numeric(1)))
+  pairs <- alternate(function() ms_per_step(in_session, long),
+                     function() ms_per_step(serial_loop, long), w0_rounds)
+  med <- function(who, part) stats::median(vapply(pairs, function(p) p[[who]][[part]], numeric(1)))
+  ratio <- function(part) stats::median(vapply(pairs, function(p) p$a[[part]] / p$b[[part]], numeric(1)))
   row("kfit fit(), workers = 0: per step / serial loop's per step",
       sprintf("%.3f", ratio("total")), "<= 1.00",
       sprintf("(%.2f ms / %.2f ms, %d steps, median of %d rounds; besides the generator %.2f ms / %.2f ms = %.3f)",
-              med("w0", "total"), med("serial", "total"), long, w0_rounds,
-              med("w0", "besides"), med("serial", "besides"), ratio("besides")))
+              med("a", "total"), med("b", "total"), long, w0_rounds,
+              med("a", "besides"), med("b", "besides"), ratio("besides")))
 }
 
 # -- trivial generator: the cost per step ---------------------------------------------
@@ -267,17 +272,15 @@ if (wants("trivial")) {
   model <- function() make_model(10L, integer(), "sgd")
   kfit_fit(model(), gen, steps_per_epoch = 2L, verbose = 0)
   arrays <- lapply(c(long = steps, short = 2L), function(n) stacked(pool, n))
-  step_ms <- function(fit, n = steps) {
-    1000 * (fit(n) - fit(2L)) / (n - 2L)
-  }
   kfit_run <- function(n) elapsed(function() kfit_fit(model(), gen, steps_per_epoch = n, verbose = 0))
   arrays_run <- function(n) {
     rows <- if (n == 2L) arrays$short else arrays$long
     elapsed(function() fit_arrays(model(), rows$x, rows$y, 32L))
   }
-  p <- paired(function() step_ms(kfit_run), function() step_ms(arrays_run), n = max(5L, rounds))
+  p <- paired(function() ms_per_step(kfit_run, steps), function() ms_per_step(arrays_run, steps),
+              n = max(5L, rounds))
   keras3_ms <- if (has_keras3) {
-    stats::median(vapply(seq_len(rounds), function(i) step_ms(function(n) elapsed(function() {
+    stats::median(vapply(seq_len(rounds), function(i) ms_per_step(function(n) elapsed(function() {
       keras3_fit(model(), gen, steps_per_epoch = n, verbose = 0)
     }), 402L), numeric(1)))
   }
@@ -286,7 +289,7 @@ if (wants("trivial")) {
   row("kfit fit(), workers = 1: ms per step / in-memory ms per step",
       sprintf("%.2fx", p$ratio), "<= 1.2x",
       sprintf("(paired: median of %d rounds; kfit %.2f ms%s)", max(5L, rounds), p$a,
-              if (has_keras3) sprintf(", keras3 fit() on the generator %.2f ms (400 steps)", keras3_ms) else ""))
+              if (has_keras3) sprintf(", keras3 fit() on the generator %.2f ms (402-step fits)", keras3_ms) else ""))
 }
 
 # -- in-memory R matrix -----------------------------------------------------------------
