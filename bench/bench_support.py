@@ -138,3 +138,62 @@ def train_from_generator(model: Any, dataset: Any, steps: int) -> Timer:
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(list(values))
+
+
+class FitClock:
+    """Seconds spent inside Keras' own `model.fit`, per call: `watch(model)`
+    wraps the model's `fit` (an instance attribute, which keras3's `fit()`
+    and kfit both call), so `total - inside` is what a wrapper spends around
+    Keras (converting, checking, setting up, reading the history)."""
+
+    def __init__(self) -> None:
+        self.inside: list[float] = []
+
+    def watch(self, model: Any) -> Any:
+        fit = model.fit
+
+        def timed_fit(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fit(*args, **kwargs)
+            finally:
+                self.inside.append(time.perf_counter() - start)
+
+        model.fit = timed_fit
+        return model
+
+    def last(self) -> float:
+        return self.inside[-1]
+
+
+def hooks_us_per_step(model: Any, steps: int = 20000, repeats: int = 5) -> float:
+    """Microseconds per training step that kfit's own callbacks (as a fit on
+    arrays has them: `kfit.training.own_callbacks`) add to Keras' callback
+    dispatch: a step's begin and end hooks through Keras' `CallbackList`,
+    with them against without them (median of `repeats`)."""
+    from kfit.callbacks import HookPosition, StreamGuard
+    from kfit.history import TrainingHistory
+    from kfit.training import own_callbacks
+
+    def per_step(callbacks: list[Any]) -> float:
+        hooks = keras.callbacks.CallbackList(
+            callbacks, add_history=True, add_progbar=False, model=model,
+            verbose=0, epochs=1, steps=steps)
+        logs = {"loss": 0.5}
+        hooks.on_train_begin()
+        hooks.on_epoch_begin(0)
+        start = time.perf_counter()
+        for step in range(steps):
+            hooks.on_train_batch_begin(step)
+            hooks.on_train_batch_end(step, logs)
+        seconds = time.perf_counter() - start
+        hooks.on_epoch_end(0, logs)
+        hooks.on_train_end()
+        return seconds / steps
+
+    def own() -> list[Any]:
+        return own_callbacks(StreamGuard(None, None, 1), [], HookPosition(),
+                             TrainingHistory())
+
+    differences = [per_step(own()) - per_step([]) for _ in range(int(repeats))]
+    return 1e6 * max(0.0, median(differences))

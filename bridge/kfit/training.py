@@ -56,6 +56,14 @@ class Run:
     read_ahead: int = 0  # batches Keras reads past its step (keras_adapter)
 
 
+def own_callbacks(guard: StreamGuard, callbacks: Sequence[Any],
+                  position: HookPosition, history: TrainingHistory) -> list[Any]:
+    """What `model.fit` gets as `callbacks`: kfit's own around the user's
+    (interrupt check and stream guard first, history last)."""
+    return [InterruptCheck(), guard, *with_markers(callbacks, position),
+            HistoryRecorder(history)]
+
+
 def _fit_arguments(run: Run, guard: StreamGuard,
                    position: HookPosition) -> dict[str, Any]:
     train, val = run.train, run.validation
@@ -65,8 +73,7 @@ def _fit_arguments(run: Run, guard: StreamGuard,
         "initial_epoch": run.epochs.keras_initial_epoch,
         "steps_per_epoch": train.steps, "shuffle": train.shuffle,
         "class_weight": train.class_weight, "verbose": run.verbose,
-        "callbacks": [InterruptCheck(), guard, *with_markers(run.callbacks, position),
-                      HistoryRecorder(run.history)],
+        "callbacks": own_callbacks(guard, run.callbacks, position, run.history),
         "validation_freq": run.validation_freq,
     }
     if val is not None:

@@ -17,8 +17,10 @@ until the status is `"done"`, then stops. `serve()` adds a local http server
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -35,6 +37,25 @@ from kfit.viewer.table import MetricsTable
 PAGE_FILE = "index.html"
 PAYLOAD_VERSION = 1
 
+_temporary: list[str] = []  # the run folders kfit made, removed at exit
+
+
+def _temporary_folder() -> str:
+    """A new `kfit-run-*` folder, removed when Python exits (as R removes
+    its session's tempdir(), where views of R-hosted runs go)."""
+    path = tempfile.mkdtemp(prefix="kfit-run-")
+    _temporary.append(path)
+    return path
+
+
+def remove_temporary_folders() -> None:
+    """Remove the run folders kfit made (never a folder the user named)."""
+    while _temporary:
+        shutil.rmtree(_temporary.pop(), ignore_errors=True)
+
+
+atexit.register(remove_temporary_folders)
+
 
 class MetricsView:
     """A live chart of a run's metrics, in a folder a browser can open.
@@ -44,8 +65,9 @@ class MetricsView:
     that `serve()` returns) follows along without reloading.
 
     Args:
-        run_dir: The folder to write to; created if needed. Default: a new
-            temporary folder named `kfit-run-*`.
+        run_dir: The folder to write to; created if needed, and kept.
+            Default: a new temporary folder named `kfit-run-*`, removed
+            when Python exits (the page stays viewable until then).
         title: The page's title.
         poll_ms: Milliseconds between the page's polls while training runs.
 
@@ -68,7 +90,7 @@ class MetricsView:
         poll_ms: int = 500,
     ) -> None:
         if run_dir is None:
-            run_dir = tempfile.mkdtemp(prefix="kfit-run-")
+            run_dir = _temporary_folder()
         self._dir = Path(run_dir).resolve()
         self._dir.mkdir(parents=True, exist_ok=True)
         self._title = str(title)
