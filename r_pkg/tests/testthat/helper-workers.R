@@ -34,11 +34,14 @@ start_child <- function(code, timeout = 300) {
   dir <- tempfile("kfit-child-")
   dir.create(dir)
   writeLines(code, file.path(dir, "script.R"))
+  dir.create(file.path(dir, "tmp"))
   file <- function(name) shQuote(file.path(dir, name))
-  # The status file appears whole (mv) once the child has exited.
+  # The status file appears whole (mv) once the child has exited. The
+  # child's tempdir() is in `dir` (TMPDIR): a child a test kills (SIGKILL)
+  # cannot remove it, finish_child() does.
   command <- sprintf(
-    "R_LIBS=%s timeout %d %s %s > %s 2>&1; echo $? > %s; mv %s %s",
-    shQuote(paste(.libPaths(), collapse = ":")), as.integer(timeout),
+    "TMPDIR=%s R_LIBS=%s timeout %d %s %s > %s 2>&1; echo $? > %s; mv %s %s",
+    file("tmp"), shQuote(paste(.libPaths(), collapse = ":")), as.integer(timeout),
     shQuote(file.path(R.home("bin"), "Rscript")), file("script.R"), file("out"),
     file("status.tmp"), file("status.tmp"), file("status")
   )
