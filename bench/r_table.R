@@ -294,8 +294,9 @@ if (wants("trivial")) {
     rows <- if (n == 2L) arrays$short else arrays$long
     elapsed(function() fit_arrays(model(), rows$x, rows$y, 32L))
   }
+  trivial_rounds <- max(9L, rounds)
   p <- paired(function() ms_per_step(kfit_run, steps), function() ms_per_step(arrays_run, steps),
-              n = max(5L, rounds))
+              n = trivial_rounds)
   keras3_ms <- if (has_keras3) {
     stats::median(vapply(seq_len(rounds), function(i) ms_per_step(function(n) elapsed(function() {
       keras3_fit(model(), gen, steps_per_epoch = n, verbose = 0)
@@ -305,7 +306,7 @@ if (wants("trivial")) {
               steps, steps - 2L, baseline_name, p$b))
   row("kfit fit(), workers = 1: ms per step / in-memory ms per step",
       sprintf("%.2fx", p$ratio), "<= 1.2x",
-      sprintf("(paired: median of %d rounds; kfit %.2f ms%s)", max(5L, rounds), p$a,
+      sprintf("(paired: median of %d rounds; kfit %.2f ms%s)", trivial_rounds, p$a,
               if (has_keras3) sprintf(", keras3 fit() on the generator %.2f ms (402-step fits)", keras3_ms) else ""))
 }
 

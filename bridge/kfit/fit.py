@@ -67,7 +67,8 @@ def fit(model: Any, x: Any = None, y: Any = None, *, batch_size: Any = None,
         validation_freq: validate every N epochs, or after the listed epochs.
         verbose: 0, 1, 2 or "auto" (1; 2 under knitr or with TF_CONFIG set).
         view_metrics: True, False, "auto" (RStudio viewer, > 1 epoch), or a
-            folder to write the live page to and keep it in.
+            folder to write the live page to and keep it in. True and "auto"
+            write to a temporary folder, removed when the session ends.
         workers: (kfit extension) where an R function runs: 0 in this
             session between steps; 1 (default) in one R worker process; N in
             N processes (index datasets). Threads loading a PyDataset.
