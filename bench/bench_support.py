@@ -1,6 +1,8 @@
 """Helpers shared by bench/r_generator.py (imported) and bench/r_generator.R
 (through reticulate::import_from_path): the timing callback, the models,
-the Keras-only baselines and the summaries, so both hosts measure alike.
+the Keras-only baselines and the summaries, so both hosts measure alike;
+and, for bench/r_table.R, the clock around Keras' own `fit` and the cost
+of kfit's per-step hooks.
 """
 
 from __future__ import annotations

@@ -378,6 +378,14 @@ if (wants("arrays")) {
     row("  what kfit adds: its own seconds / the baseline's fit", sprintf("%.4fx", 1 + own / stats::median(tb)),
         case[[4]], sprintf("(%+.3f s: outside Keras' fit() %.3f s / %.3f s, hooks %.1f us x %d steps)",
                            own, outside_a, outside_b, hooks_us, steps))
+    if (length(units) > 1L) {
+      # The same paired statistic with the baseline on both sides (A/A): how
+      # far this machine moves it when nothing differs.
+      same <- paired(function() elapsed(function() base(make_model(784L, units))),
+                     function() elapsed(function() base(make_model(784L, units))), n = 7L)
+      row(sprintf("  %s / %s (A/A: what noise alone gives)", baseline_name, baseline_name),
+          sprintf("%.3fx", same$ratio), "-", "(paired: median of 7 rounds)")
+    }
   }
 }
 
