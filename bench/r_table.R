@@ -110,13 +110,14 @@ alternate <- function(a, b, n = rounds) {
 
 # `a` against `b` (functions returning seconds), alternated: the medians of
 # the per-round ratios a / b and differences a - b (a slow spell of a
-# shared machine hits both of a pair alike), and the medians of each.
+# shared machine hits both of a pair alike), the medians of each, and the
+# rounds as alternate() returns them (for what the timings carry besides).
 paired <- function(a, b, n = rounds) {
   results <- alternate(a, b, n)
   ta <- vapply(results, function(r) r$a[[1]], numeric(1))
   tb <- vapply(results, function(r) r$b[[1]], numeric(1))
   list(ratio = stats::median(ta / tb), difference = stats::median(ta - tb),
-       a = stats::median(ta), b = stats::median(tb))
+       a = stats::median(ta), b = stats::median(tb), rounds = results)
 }
 
 # Milliseconds per step of `run(n)` (a timing of n steps): (run(n) - run(2))
@@ -363,19 +364,16 @@ if (wants("arrays")) {
       total <- elapsed(run)
       structure(total[[1]], outside = total[[1]] - clock$last())
     }
-    results <- alternate(function() timed(function() kfit_fit(watched(), x, y, epochs = epochs, verbose = 0)),
-                         function() timed(function() base(watched())), n = 7L)
-    pick <- function(who, f) vapply(results, function(r) f(r[[who]]), numeric(1))
-    ta <- pick("a", function(t) t[[1]])
-    tb <- pick("b", function(t) t[[1]])
-    outside_a <- stats::median(pick("a", function(t) attr(t, "outside")))
-    outside_b <- stats::median(pick("b", function(t) attr(t, "outside")))
+    p <- paired(function() timed(function() kfit_fit(watched(), x, y, epochs = epochs, verbose = 0)),
+                function() timed(function() base(watched())), n = 7L)
+    outside <- function(who) stats::median(vapply(p$rounds, function(r) attr(r[[who]], "outside"), numeric(1)))
+    outside_a <- outside("a")
+    outside_b <- outside("b")
     steps <- epochs * ceiling(rows / 32)
     own <- outside_a - outside_b + hooks_us * 1e-6 * steps
-    row(sprintf("%s: kfit / %s", case[[1]], baseline_name), sprintf("%.3fx", stats::median(ta / tb)),
-        case[[4]], sprintf("(paired: median of 7 rounds; medians %.3f s / %.3f s)",
-                           stats::median(ta), stats::median(tb)))
-    row("  what kfit adds: its own seconds / the baseline's fit", sprintf("%.4fx", 1 + own / stats::median(tb)),
+    row(sprintf("%s: kfit / %s", case[[1]], baseline_name), sprintf("%.3fx", p$ratio),
+        case[[4]], sprintf("(paired: median of 7 rounds; medians %.3f s / %.3f s)", p$a, p$b))
+    row("  what kfit adds: its own seconds / the baseline's fit", sprintf("%.4fx", 1 + own / p$b),
         case[[4]], sprintf("(%+.3f s: outside Keras' fit() %.3f s / %.3f s, hooks %.1f us x %d steps)",
                            own, outside_a, outside_b, hooks_us, steps))
     if (length(units) > 1L) {
